@@ -1,0 +1,291 @@
+#pragma once
+// Breadth-first search, level by level, on any number of threads. Each level
+// runs in two phases:
+//   expand: threads take chunks of the frontier and compute successors into
+//           per-chunk, per-shard buffers;
+//   merge:  threads take shards; each inserts its shard's candidates chunk by
+//           chunk, so the first parent to reach a state is the same whatever
+//           the number of threads.
+// Counts, depths, verdicts and traces are therefore identical for 1, 2 or 4
+// threads, and traces are shortest.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "checker/liveness.hpp"
+#include "checker/model_concept.hpp"
+#include "checker/options.hpp"
+#include "checker/progress.hpp"
+#include "checker/property_evaluator.hpp"
+#include "checker/result.hpp"
+#include "checker/search_outcome.hpp"
+#include "checker/search_stats.hpp"
+#include "checker/state_store.hpp"
+#include "checker/trace_builder.hpp"
+
+namespace lmc {
+
+namespace detail {
+
+/// Runs worker(thread_index) on `threads` threads and waits for all.
+template <class Worker>
+void run_on_threads(unsigned threads, Worker&& worker) {
+  if (threads <= 1) {
+    worker(0u);
+    return;
+  }
+  std::vector<std::jthread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&worker, t] { worker(t); });
+  worker(0u);
+}
+
+}  // namespace detail
+
+template <Model M>
+class BreadthFirstSearch {
+  using State = typename M::State;
+  using Action = typename M::Action;
+
+ public:
+  BreadthFirstSearch(const M& model, const SearchOptions& options)
+      : model_(model),
+        options_(options),
+        threads_(std::max(1u, options.threads)),
+        evaluator_(model.properties()),
+        store_(options.storage),
+        open_(evaluator_.size(), 1),
+        kind_count_(model.action_kinds().size()) {
+    outcome_.found.assign(evaluator_.size(), kNotFound);
+    outcome_.coverage.assign(kind_count_, 0);
+    record_graph_ = !evaluator_.liveness().empty();
+  }
+
+  CheckResult run() {
+    ProgressMonitor monitor(counters_, options_.progress_interval_seconds,
+                            options_.time_limit_seconds);
+    monitor_ = &monitor;
+    search();
+    if (outcome_.complete) {
+      run_liveness_pass(evaluator_.liveness(), store_.dense_offsets(), store_.size(), liveness_,
+                        outcome_.found);
+    }
+    auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
+    stats.threads = threads_;
+    stats.strategy = Strategy::bfs;
+    monitor_ = nullptr;
+    return assemble_result(model_, evaluator_, outcome_, options_.check_deadlock, stats,
+                           [&](std::uint64_t id) { return build_trace(model_, store_, id); });
+  }
+
+ private:
+  struct Candidate {
+    std::uint64_t hash;
+    StateId parent;
+    std::uint32_t action;
+    State state;
+  };
+  struct Entry {
+    StateId id;
+    State state;
+  };
+  using ShardBuffers = std::array<std::vector<Candidate>, kShardCount>;
+
+  /// What one expansion chunk found besides its candidates.
+  struct ChunkReport {
+    StateId first_deadlock = kNoState;
+  };
+  /// What one thread counted; summed after each phase (order-independent).
+  struct ThreadCounters {
+    std::uint64_t transitions = 0;
+    std::vector<std::uint64_t> coverage;
+  };
+
+  void search() {
+    std::vector<Entry> frontier = insert_initial_states();
+    std::uint32_t depth = 0;
+    while (!frontier.empty()) {
+      if (stop_for_violation()) return;
+      if (stop_for_bound(depth, frontier.size())) return;
+      counters_.depth.store(depth, std::memory_order_relaxed);
+      counters_.queue.store(frontier.size(), std::memory_order_relaxed);
+      const std::size_t chunks = expand(frontier);
+      if (time_is_up()) return;
+      frontier.clear();
+      if (outcome_.deadlock != kNotFound) return;
+      frontier = merge(chunks);
+      if (time_is_up()) return;
+      if (!frontier.empty()) max_depth_ = ++depth;
+    }
+    outcome_.complete = true;
+  }
+
+  std::vector<Entry> insert_initial_states() {
+    auto initial = model_.initial_states();
+    buffers_.resize(1);
+    for (std::uint32_t i = 0; i < initial.size(); ++i) {
+      const auto hash = model_.hash(initial[i]);
+      buffers_[0][shard_of_hash(hash)].push_back({hash, kNoState, i, std::move(initial[i])});
+    }
+    return merge(1);
+  }
+
+  bool stop_for_violation() {
+    for (std::size_t i = 0; i < evaluator_.size(); ++i) {
+      const auto kind = evaluator_.properties()[i].kind;
+      if (kind == PropertyKind::always && outcome_.found[i] != kNotFound) return true;
+    }
+    return false;
+  }
+
+  bool stop_for_bound(std::uint32_t depth, std::size_t frontier_size) {
+    if (options_.max_states > 0 && store_.size() >= options_.max_states) {
+      outcome_.stop_reason = fmt::format("max states ({}) reached with {} states left to expand",
+                                         options_.max_states, frontier_size);
+      return true;
+    }
+    if (options_.max_depth > 0 && depth >= options_.max_depth) {
+      outcome_.stop_reason = fmt::format("max depth ({}) reached with {} states left to expand",
+                                         options_.max_depth, frontier_size);
+      return true;
+    }
+    return false;
+  }
+
+  bool time_is_up() {
+    if (monitor_ == nullptr || !monitor_->time_is_up()) return false;
+    if (outcome_.stop_reason.empty()) {
+      outcome_.stop_reason = fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
+    }
+    return true;
+  }
+
+  /// Phase 1: successors of every frontier state into per-chunk buffers.
+  std::size_t expand(const std::vector<Entry>& frontier) {
+    const std::size_t chunks = std::min<std::size_t>(frontier.size(), threads_ * 16);
+    const std::size_t chunk_size = (frontier.size() + chunks - 1) / chunks;
+    if (buffers_.size() < chunks) buffers_.resize(chunks);
+    std::vector<ChunkReport> reports(chunks);
+    std::vector<ThreadCounters> counters(threads_);
+    std::atomic<std::size_t> next_chunk{0};
+    detail::run_on_threads(threads_, [&](unsigned thread) {
+      auto& mine = counters[thread];
+      mine.coverage.assign(kind_count_, 0);
+      std::vector<Action> actions;
+      for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
+        if (monitor_->time_is_up()) return;
+        const std::size_t end = std::min(frontier.size(), (c + 1) * chunk_size);
+        for (std::size_t i = c * chunk_size; i < end; ++i) {
+          expand_one(frontier[i], actions, buffers_[c], mine, reports[c]);
+        }
+      }
+    });
+    for (const auto& mine : counters) {
+      transitions_ += mine.transitions;
+      for (std::size_t k = 0; k < kind_count_ && k < mine.coverage.size(); ++k) {
+        outcome_.coverage[k] += mine.coverage[k];
+      }
+    }
+    for (const auto& report : reports) {
+      if (report.first_deadlock != kNoState) {
+        outcome_.deadlock = report.first_deadlock;
+        break;
+      }
+    }
+    return chunks;
+  }
+
+  void expand_one(const Entry& entry, std::vector<Action>& actions, ShardBuffers& out,
+                  ThreadCounters& counters, ChunkReport& report) {
+    actions.clear();
+    model_.actions(entry.state, actions);
+    std::uint32_t successors = 0;
+    for (std::uint32_t a = 0; a < actions.size(); ++a) {
+      auto next = model_.next_state(entry.state, actions[a]);
+      if (!next) continue;
+      ++successors;
+      ++counters.coverage[model_.action_kind(actions[a])];
+      const auto hash = model_.hash(*next);
+      out[shard_of_hash(hash)].push_back({hash, entry.id, a, std::move(*next)});
+    }
+    counters.transitions += successors;
+    if (successors == 0 && options_.check_deadlock && report.first_deadlock == kNoState &&
+        !model_.is_terminal(entry.state)) {
+      report.first_deadlock = entry.id;
+    }
+  }
+
+  /// Phase 2: each shard inserts its candidates in chunk order; returns the
+  /// new states, shard by shard, as the next frontier.
+  std::vector<Entry> merge(std::size_t chunks) {
+    std::array<std::vector<Entry>, kShardCount> fresh;
+    std::array<std::vector<std::uint64_t>, kShardCount> hits;
+    std::atomic<std::size_t> next_shard{0};
+    detail::run_on_threads(threads_, [&](unsigned) {
+      for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
+        if (monitor_->time_is_up()) return;
+        hits[s].assign(evaluator_.size(), kNotFound);
+        merge_shard(s, chunks, fresh[s], hits[s]);
+      }
+    });
+    for (std::size_t i = 0; i < evaluator_.size(); ++i) {
+      for (std::size_t s = 0; s < kShardCount && open_[i]; ++s) {
+        if (!hits[s].empty() && hits[s][i] != kNotFound) {
+          outcome_.found[i] = hits[s][i];
+          open_[i] = 0;
+        }
+      }
+    }
+    std::vector<Entry> frontier;
+    std::size_t total = 0;
+    for (const auto& f : fresh) total += f.size();
+    frontier.reserve(total);
+    for (auto& f : fresh) std::move(f.begin(), f.end(), std::back_inserter(frontier));
+    return frontier;
+  }
+
+  void merge_shard(std::size_t s, std::size_t chunks, std::vector<Entry>& fresh,
+                   std::vector<std::uint64_t>& hits) {
+    auto& shard = store_.shard(s);
+    std::uint64_t added = 0;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      for (auto& candidate : buffers_[c][s]) {
+        const auto inserted = shard.insert(s, candidate.state, candidate.hash, store_.mode(),
+                                           candidate.parent, candidate.action);
+        if (record_graph_ && candidate.parent != kNoState) {
+          liveness_.edges[s].emplace_back(candidate.parent, inserted.id);
+        }
+        if (!inserted.is_new) continue;
+        ++added;
+        evaluator_.evaluate(candidate.state, open_, [&](std::size_t i) {
+          if (hits[i] == kNotFound) hits[i] = inserted.id;
+        });
+        if (record_graph_) liveness_.labels[s].push_back(evaluator_.liveness_labels(candidate.state));
+        fresh.push_back({inserted.id, std::move(candidate.state)});
+      }
+      buffers_[c][s].clear();
+    }
+    counters_.states.fetch_add(added, std::memory_order_relaxed);
+  }
+
+  const M& model_;
+  SearchOptions options_;
+  unsigned threads_;
+  PropertyEvaluator<State> evaluator_;
+  StateStore<State> store_;
+  std::vector<char> open_;
+  std::size_t kind_count_;
+  bool record_graph_ = false;
+  SearchOutcome outcome_;
+  LivenessRecord liveness_;
+  std::vector<ShardBuffers> buffers_;
+  std::uint64_t transitions_ = 0;
+  std::uint32_t max_depth_ = 0;
+  ProgressCounters counters_;
+  ProgressMonitor* monitor_ = nullptr;
+};
+
+}  // namespace lmc

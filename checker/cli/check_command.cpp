@@ -1,0 +1,165 @@
+// `lmc check`: explore a built-in model and report on its properties.
+
+#include <fmt/core.h>
+#include <fmt/ostream.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "checker/cli/commands.hpp"
+#include "checker/model_registry.hpp"
+#include "checker/report.hpp"
+
+namespace lmc::cli {
+namespace {
+
+constexpr const char* kDefaultModel = "two_phase_commit";
+
+struct CheckArgs {
+  std::string model = kDefaultModel;
+  std::vector<std::string> params;
+  bool list_models = false;
+  bool list_properties = false;
+  std::string strategy = "bfs";
+  std::string storage = "exact";
+  SearchOptions options;
+  bool no_deadlock = false;
+  bool witnesses = false;
+  bool quiet = false;
+  std::string json_file;
+  std::string dot_file;
+};
+
+void list_models() {
+  for (const auto& m : builtin_models()) {
+    fmt::print("{}  {}\n", m.name, m.summary);
+    for (const auto& p : m.parameters) {
+      fmt::print("    --param {}=N  {} (default {}, {}..{})\n", p.name, p.help, p.default_value,
+                 p.min_value, p.max_value);
+    }
+  }
+}
+
+/// Opens a report file for writing, or explains why not (exit code 2).
+bool open_output(const std::string& path, std::ofstream& out, const char* option) {
+  out.open(path);
+  if (out) return true;
+  fmt::print(stderr, "lmc check: error: {} {}: cannot open the file for writing\n", option, path);
+  return false;
+}
+
+int write_reports(const CheckArgs& args, const CheckResult& result) {
+  if (!args.quiet) {
+    write_text_report(std::cout, result, {args.witnesses});
+  } else {
+    fmt::print("result: {}\n", to_string(result.verdict));
+  }
+  if (!args.json_file.empty()) {
+    std::ofstream out;
+    if (!open_output(args.json_file, out, "--json")) return kExitBadInput;
+    out << result_to_json(result).dump(2) << "\n";
+  }
+  if (!args.dot_file.empty()) {
+    const auto* failure = first_failure(result);
+    if (failure == nullptr || !failure->trace) {
+      fmt::print(stderr, "lmc check: note: no counterexample, so no DOT file was written\n");
+    } else {
+      std::ofstream out;
+      if (!open_output(args.dot_file, out, "--dot")) return kExitBadInput;
+      write_trace_dot(out, *failure->trace, result.model + ": " + failure->name);
+    }
+  }
+  return exit_code(result.verdict);
+}
+
+int run_check(CheckArgs& args) {
+  if (args.list_models) {
+    list_models();
+    return 0;
+  }
+  const auto* model = find_model(args.model);
+  if (model == nullptr) {
+    fmt::print(stderr, "lmc check: error: --model {}: no such model (see --list-models)\n",
+               args.model);
+    return kExitBadInput;
+  }
+  std::string error;
+  const auto values = parse_parameters(*model, args.params, error);
+  if (!values) {
+    fmt::print(stderr, "lmc check: error: {}\n", error);
+    return kExitBadInput;
+  }
+  if (args.list_properties) {
+    for (const auto& p : model->properties(*values)) {
+      fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
+    }
+    return 0;
+  }
+  args.options.strategy = *parse_strategy(args.strategy);
+  args.options.storage = *parse_storage(args.storage);
+  args.options.check_deadlock = !args.no_deadlock;
+  if (args.quiet) args.options.progress_interval_seconds = 0;
+  if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
+    fmt::print(stderr, "lmc check: note: --threads applies to bfs only; running on one thread\n");
+    args.options.threads = 1;
+  }
+  return write_reports(args, model->check(*values, args.options));
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<CheckArgs>();
+  auto* cmd = app.add_subcommand(
+      "check",
+      "Explore a model's state space and check its properties.\n"
+      "Properties: 'always' invariants, 'sometimes' goals (never reached = failure), "
+      "deadlock freedom, and liveness (from every state satisfying P, a state satisfying Q "
+      "stays reachable).\n"
+      "Exit codes: 0 all hold, 1 violated, 2 bad usage or input, 3 incomplete.");
+  cmd->add_option("--model,-m", args->model, "Built-in model to check (see --list-models)")
+      ->capture_default_str();
+  cmd->add_option("--param,-p", args->params, "Model parameter NAME=VALUE (repeatable)");
+  cmd->add_flag("--list-models", args->list_models, "List the built-in models and parameters");
+  cmd->add_flag("--list-properties", args->list_properties,
+                "List the model's properties: name, kind, domain rule IDs");
+  cmd->add_option("--strategy,-s", args->strategy,
+                  "bfs: breadth-first, shortest counterexamples, multi-threaded; "
+                  "dfs: depth-first, one thread; simulation: seeded random walks (never proves)")
+      ->check(CLI::IsMember({"bfs", "dfs", "simulation"}))
+      ->capture_default_str();
+  cmd->add_option("--threads,-t", args->options.threads,
+                  "Threads for bfs; counts and verdicts are the same for any number")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--storage", args->storage,
+                  "exact: whole states, no false merges; fingerprint: 64-bit fingerprints "
+                  "(less memory, prints the estimated probability of a missed state)")
+      ->check(CLI::IsMember({"exact", "fingerprint"}))
+      ->capture_default_str();
+  cmd->add_option("--max-states", args->options.max_states,
+                  "Stop after this many states (checked between bfs levels); result incomplete");
+  cmd->add_option("--max-depth", args->options.max_depth,
+                  "Do not expand states deeper than this; result incomplete if any exist");
+  cmd->add_option("--time-limit", args->options.time_limit_seconds,
+                  "Stop after this many seconds; result incomplete");
+  cmd->add_flag("--no-deadlock", args->no_deadlock, "Do not report states without successors");
+  cmd->add_option("--walks", args->options.walks, "simulation: number of walks")
+      ->capture_default_str();
+  cmd->add_option("--walk-depth", args->options.walk_depth, "simulation: steps per walk")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->options.seed, "simulation: random seed")->capture_default_str();
+  cmd->add_option("--json", args->json_file,
+                  "Write the result as JSON: result, states, transitions, max_depth, seconds, "
+                  "states_per_second, bytes_per_state, threads, strategy, properties, coverage, "
+                  "counterexample");
+  cmd->add_option("--dot", args->dot_file, "Write the counterexample as a Graphviz DOT file");
+  cmd->add_flag("--witnesses", args->witnesses, "Also print the traces of reached goals");
+  cmd->add_option("--progress", args->options.progress_interval_seconds,
+                  "Seconds between progress lines on stderr (0: none)")
+      ->capture_default_str();
+  cmd->add_flag("--quiet,-q", args->quiet, "Print only the result line; no progress");
+  cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
+}
+
+}  // namespace lmc::cli

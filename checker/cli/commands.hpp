@@ -1,0 +1,12 @@
+#pragma once
+// The subcommands of `lmc`. Each adds itself to the CLI11 app and returns the
+// exit code through `exit_code` once it has run.
+
+#include <CLI/CLI.hpp>
+
+namespace lmc::cli {
+
+/// Registers `lmc check`; the callback stores the command's exit code.
+void add_check_command(CLI::App& app, int& exit_code);
+
+}  // namespace lmc::cli

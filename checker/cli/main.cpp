@@ -1,0 +1,37 @@
+// lmc: the Live Migration checker. See README.md and `lmc --help`.
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <exception>
+
+#include "checker/cli/commands.hpp"
+#include "checker/result.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "lmc: explicit-state model checker for Live Migration of BS2000 systems between the "
+      "server units of FUJITSU SE server clusters.\n"
+      "Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or input, "
+      "3 incomplete (a bound stopped the search)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lmc 0.1.0");
+  int exit_code = 0;
+  lmc::cli::add_check_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return lmc::kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lmc: error: {}\n", e.what());
+    return lmc::kExitBadInput;
+  }
+  return exit_code;
+}

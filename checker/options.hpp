@@ -1,0 +1,42 @@
+#pragma once
+// What the user asks of one search: strategy, storage, bounds, reporting.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lmc {
+
+enum class Strategy : std::uint8_t { bfs, dfs, simulation };
+enum class StorageMode : std::uint8_t {
+  /// Whole states: no two distinct states are ever merged.
+  exact,
+  /// 64-bit fingerprints only (as TLC stores them): far less memory, with a
+  /// small, reported probability that two states shared a fingerprint.
+  fingerprint,
+};
+
+std::string_view to_string(Strategy strategy);
+std::string_view to_string(StorageMode mode);
+std::optional<Strategy> parse_strategy(std::string_view text);
+std::optional<StorageMode> parse_storage(std::string_view text);
+
+struct SearchOptions {
+  Strategy strategy = Strategy::bfs;
+  StorageMode storage = StorageMode::exact;
+  unsigned threads = 1;
+  /// 0 means unbounded. A search stopped by a bound is `incomplete`.
+  std::uint64_t max_states = 0;
+  std::uint32_t max_depth = 0;
+  double time_limit_seconds = 0;
+  bool check_deadlock = true;
+  /// Random simulation: number of walks, their length and the seed.
+  std::uint64_t walks = 1000;
+  std::uint32_t walk_depth = 200;
+  std::uint64_t seed = 1;
+  /// Seconds between progress lines on stderr; 0 turns them off.
+  double progress_interval_seconds = 3;
+};
+
+}  // namespace lmc

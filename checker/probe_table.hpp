@@ -1,0 +1,67 @@
+#pragma once
+// An open-addressing hash index from 64-bit keys to a shard's local state
+// numbers. One thread owns a table at a time (the search shards its states by
+// hash), so it needs no locks; linear probing keeps lookups in one cache line.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace lmc {
+
+class ProbeTable {
+ public:
+  struct Found {
+    std::uint32_t local;
+    bool inserted;
+  };
+
+  ProbeTable() { rebuild(kInitialCapacity); }
+
+  /// Finds the entry whose key equals `key` and for which `same(local)` holds,
+  /// or inserts `next_local` under `key`. Key 0 marks empty slots, so a zero
+  /// key is stored as 1.
+  template <class SameState>
+  Found find_or_insert(std::uint64_t key, std::uint32_t next_local, SameState&& same) {
+    key = key == 0 ? 1 : key;
+    if ((size_ + 1) * 4 > capacity() * 3) rebuild(capacity() * 2);
+    for (std::size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == 0) {
+        keys_[slot] = key;
+        locals_[slot] = next_local;
+        ++size_;
+        return {next_local, true};
+      }
+      if (keys_[slot] == key && same(locals_[slot])) return {locals_[slot], false};
+    }
+  }
+
+  /// The local number stored under `key` for which `same(local)` holds.
+  template <class SameState>
+  std::optional<std::uint32_t> find(std::uint64_t key, SameState&& same) const {
+    key = key == 0 ? 1 : key;
+    for (std::size_t slot = key & mask_; keys_[slot] != 0; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key && same(locals_[slot])) return locals_[slot];
+    }
+    return std::nullopt;
+  }
+
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return keys_.size(); }
+  std::size_t bytes() const {
+    return keys_.capacity() * sizeof(std::uint64_t) + locals_.capacity() * sizeof(std::uint32_t);
+  }
+
+ private:
+  static constexpr std::size_t kInitialCapacity = 16;
+
+  void rebuild(std::size_t capacity);
+
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> locals_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace lmc

@@ -1,0 +1,38 @@
+#pragma once
+// The statistics every stored-state search reports, read off its store.
+
+#include <algorithm>
+
+#include "checker/progress.hpp"
+#include "checker/result.hpp"
+#include "checker/state_store.hpp"
+
+namespace lmc {
+
+/// TLC's optimistic estimate of the probability that two distinct states
+/// shared a fingerprint: n * (t - n) / 2^64 for n states and t generated.
+inline double fingerprint_miss_probability(std::uint64_t states, std::uint64_t generated) {
+  const double n = double(states);
+  const double t = double(std::max(generated, states));
+  return n * (t - n) / 18446744073709551616.0;
+}
+
+template <class State>
+SearchStats store_stats(const StateStore<State>& store, std::uint64_t transitions,
+                        std::uint32_t max_depth, double seconds) {
+  SearchStats stats;
+  stats.states = store.size();
+  stats.transitions = transitions;
+  stats.max_depth = max_depth;
+  stats.seconds = seconds;
+  stats.storage = store.mode();
+  stats.store_bytes = store.bytes();
+  stats.bytes_per_state = stats.states ? double(stats.store_bytes) / double(stats.states) : 0;
+  stats.peak_rss_bytes = peak_rss_bytes();
+  if (store.mode() == StorageMode::fingerprint) {
+    stats.miss_probability = fingerprint_miss_probability(stats.states, transitions + 1);
+  }
+  return stats;
+}
+
+}  // namespace lmc

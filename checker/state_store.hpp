@@ -1,0 +1,141 @@
+#pragma once
+// The set of visited states, split into shards by the top bits of each
+// state's hash. A shard is only ever touched by one thread at a time, which
+// makes the parallel search lock-free and its numbering deterministic: a
+// state's id is (its index within its shard, its shard), whatever the number
+// of threads.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "checker/options.hpp"
+#include "checker/probe_table.hpp"
+
+namespace lmc {
+
+using StateId = std::uint64_t;
+inline constexpr unsigned kShardBits = 6;
+inline constexpr std::size_t kShardCount = std::size_t{1} << kShardBits;
+inline constexpr StateId kNoState = ~StateId{0};
+
+constexpr std::size_t shard_of_hash(std::uint64_t hash) { return hash >> (64 - kShardBits); }
+constexpr std::size_t shard_of_id(StateId id) { return id & (kShardCount - 1); }
+constexpr std::uint32_t local_of_id(StateId id) { return static_cast<std::uint32_t>(id >> kShardBits); }
+constexpr StateId make_state_id(std::size_t shard, std::uint32_t local) {
+  return (StateId{local} << kShardBits) | shard;
+}
+
+/// One shard: its hash index, its states (exact mode only) and, per state,
+/// the link back to the state it was first reached from, for traces.
+template <class State>
+class StoreShard {
+ public:
+  struct Inserted {
+    StateId id;
+    bool is_new;
+  };
+
+  Inserted insert(std::size_t shard, const State& state, std::uint64_t hash, StorageMode mode,
+                  StateId parent, std::uint32_t action) {
+    const auto next_local = static_cast<std::uint32_t>(parents_.size());
+    auto same = [&](std::uint32_t local) {
+      return mode == StorageMode::fingerprint || states_[local] == state;
+    };
+    const auto found = table_.find_or_insert(hash, next_local, same);
+    if (found.inserted) {
+      if (mode == StorageMode::exact) states_.push_back(state);
+      parents_.push_back(parent);
+      actions_.push_back(action);
+    }
+    return {make_state_id(shard, found.local), found.inserted};
+  }
+
+  /// The id of a stored state, for verifying replayed traces. In
+  /// fingerprint mode a matching fingerprint is all that can be checked.
+  std::optional<StateId> find(std::size_t shard, const State& state, std::uint64_t hash,
+                              StorageMode mode) const {
+    auto same = [&](std::uint32_t local) {
+      return mode == StorageMode::fingerprint || states_[local] == state;
+    };
+    const auto local = table_.find(hash, same);
+    if (!local) return std::nullopt;
+    return make_state_id(shard, *local);
+  }
+
+  std::size_t size() const { return parents_.size(); }
+  const State& state(std::uint32_t local) const { return states_[local]; }
+  StateId parent(std::uint32_t local) const { return parents_[local]; }
+  std::uint32_t action(std::uint32_t local) const { return actions_[local]; }
+
+  std::size_t bytes() const {
+    return table_.bytes() + states_.size() * sizeof(State) +
+           parents_.capacity() * sizeof(StateId) + actions_.capacity() * sizeof(std::uint32_t);
+  }
+
+ private:
+  ProbeTable table_;
+  std::deque<State> states_;
+  std::vector<StateId> parents_;
+  std::vector<std::uint32_t> actions_;
+};
+
+}  // namespace lmc
+
+namespace lmc {
+
+/// All shards, plus what the search needs across them.
+template <class State>
+class StateStore {
+ public:
+  explicit StateStore(StorageMode mode) : mode_(mode) {}
+
+  StorageMode mode() const { return mode_; }
+  StoreShard<State>& shard(std::size_t index) { return shards_[index]; }
+
+  typename StoreShard<State>::Inserted insert(const State& state, std::uint64_t hash,
+                                              StateId parent, std::uint32_t action) {
+    const auto index = shard_of_hash(hash);
+    return shards_[index].insert(index, state, hash, mode_, parent, action);
+  }
+  std::optional<StateId> find(const State& state, std::uint64_t hash) const {
+    const auto index = shard_of_hash(hash);
+    return shards_[index].find(index, state, hash, mode_);
+  }
+
+  bool has_states() const { return mode_ == StorageMode::exact; }
+  const State& state(StateId id) const { return shards_[shard_of_id(id)].state(local_of_id(id)); }
+  StateId parent(StateId id) const { return shards_[shard_of_id(id)].parent(local_of_id(id)); }
+  std::uint32_t action(StateId id) const { return shards_[shard_of_id(id)].action(local_of_id(id)); }
+
+  std::uint64_t size() const {
+    std::uint64_t total = 0;
+    for (const auto& s : shards_) total += s.size();
+    return total;
+  }
+  std::uint64_t bytes() const {
+    std::uint64_t total = 0;
+    for (const auto& s : shards_) total += s.bytes();
+    return total;
+  }
+
+  /// Dense numbering 0..size()-1 for graph algorithms: shard by shard.
+  std::array<std::uint64_t, kShardCount> dense_offsets() const {
+    std::array<std::uint64_t, kShardCount> offsets{};
+    std::uint64_t next = 0;
+    for (std::size_t i = 0; i < kShardCount; ++i) {
+      offsets[i] = next;
+      next += shards_[i].size();
+    }
+    return offsets;
+  }
+
+ private:
+  StorageMode mode_;
+  std::array<StoreShard<State>, kShardCount> shards_;
+};
+
+}  // namespace lmc

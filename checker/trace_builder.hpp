@@ -1,0 +1,70 @@
+#pragma once
+// Counterexamples are not stored during the search, only parent links and the
+// index of the action taken. A trace is rebuilt by replaying the model along
+// those indices and checking that each replayed state is the stored one; if
+// it is not, the model's successor function is nondeterministic and the trace
+// says so.
+
+#include <algorithm>
+#include <cstdint>
+#include <fmt/core.h>
+#include <vector>
+
+#include "checker/model_concept.hpp"
+#include "checker/result.hpp"
+#include "checker/state_store.hpp"
+
+namespace lmc {
+
+/// Replays `indices` (the first picks the initial state, each next one an
+/// action of the current state's list). `expect(step, state)` may veto a
+/// replayed state; the trace then ends there and is marked nondeterministic.
+template <Model M, class Expect>
+Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Expect&& expect) {
+  Trace trace;
+  const auto initial = model.initial_states();
+  if (indices.empty() || indices[0] >= initial.size()) {
+    trace.nondeterministic = true;
+    trace.note = "the trace's initial state index is out of range";
+    return trace;
+  }
+  auto state = initial[indices[0]];
+  trace.steps.push_back({"", model.describe(state)});
+  if (!expect(0, state)) {
+    trace.nondeterministic = true;
+    trace.note = "replay diverged at the initial state";
+    return trace;
+  }
+  std::vector<typename M::Action> actions;
+  for (std::size_t step = 1; step < indices.size(); ++step) {
+    actions.clear();
+    model.actions(state, actions);
+    std::optional<typename M::State> next;
+    if (indices[step] < actions.size()) next = model.next_state(state, actions[indices[step]]);
+    if (!next || !expect(step, *next)) {
+      trace.nondeterministic = true;
+      trace.note = fmt::format("replay diverged at step {}: the model is nondeterministic", step);
+      return trace;
+    }
+    trace.steps.push_back({model.format_action(state, actions[indices[step]]), model.describe(*next)});
+    state = std::move(*next);
+  }
+  return trace;
+}
+
+/// Rebuilds the path from an initial state to `target` from the store's
+/// parent links, verifying every replayed state against the store.
+template <Model M>
+Trace build_trace(const M& model, const StateStore<typename M::State>& store, StateId target) {
+  std::vector<StateId> path;
+  for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
+  std::reverse(path.begin(), path.end());
+  std::vector<std::uint32_t> indices;
+  indices.reserve(path.size());
+  for (StateId id : path) indices.push_back(store.action(id));
+  return replay_trace(model, indices, [&](std::size_t step, const typename M::State& state) {
+    return store.find(state, model.hash(state)) == path[step];
+  });
+}
+
+}  // namespace lmc

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what lmc needs to build and test, from Debian 12's packages.
+# Idempotent and quiet: it calls apt-get only when a package is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libz3-dev libboost-graph-dev libcli11-dev librange-v3-dev
+  catch2 librapidcheck-dev
+  libfmt-dev nlohmann-json3-dev libxxhash-dev
+  libzstd-dev liblz4-dev libbenchmark-dev
+  spin
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq >/dev/null
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
