@@ -76,6 +76,8 @@ class DepthFirstSearch {
     }
     if (!inserted.is_new) return true;
     counters_.states.fetch_add(1, std::memory_order_relaxed);
+    const auto depth = static_cast<std::uint32_t>(stack_.size());
+    max_depth_ = std::max(max_depth_, depth);
     bool violated = false;
     evaluator_.evaluate(state, open_, [&](std::size_t i) {
       outcome_.found[i] = inserted.id;
@@ -90,13 +92,11 @@ class DepthFirstSearch {
       outcome_.stop_reason = fmt::format("max states ({}) reached", options_.max_states);
       return false;
     }
-    const auto depth = static_cast<std::uint32_t>(stack_.size());
-    if (options_.max_depth > 0 && depth > options_.max_depth) {
+    if (options_.max_depth > 0 && depth >= options_.max_depth) {
       bounded_ = true;
       outcome_.stop_reason = fmt::format("max depth ({}) cut some paths", options_.max_depth);
       return true;
     }
-    max_depth_ = std::max(max_depth_, depth);
     Frame frame{inserted.id, std::move(state), {}, 0, 0};
     model_.actions(frame.state, frame.actions);
     stack_.push_back(std::move(frame));
