@@ -55,7 +55,7 @@ class BreadthFirstSearch {
       : model_(model),
         options_(options),
         threads_(std::max(1u, options.threads)),
-        evaluator_(model.properties()),
+        evaluator_(model.properties(), options.check_liveness),
         store_(options.storage),
         open_(evaluator_.size(), 1),
         kind_count_(model.action_kinds().size()) {
@@ -77,7 +77,7 @@ class BreadthFirstSearch {
     stats.threads = threads_;
     stats.strategy = Strategy::bfs;
     monitor_ = nullptr;
-    return assemble_result(model_, evaluator_, outcome_, options_.check_deadlock, stats,
+    return assemble_result(model_, evaluator_, outcome_, options_, stats,
                            [&](std::uint64_t id) { return build_trace(model_, store_, id); });
   }
 
@@ -105,32 +105,38 @@ class BreadthFirstSearch {
   };
 
   void search() {
-    std::vector<Entry> frontier = insert_initial_states();
+    insert_initial_states();
     std::uint32_t depth = 0;
-    while (!frontier.empty()) {
+    while (frontier_size() > 0) {
+      const std::size_t width = frontier_size();
       if (stop_for_violation()) return;
-      if (stop_for_bound(depth, frontier.size())) return;
+      if (stop_for_bound(depth, width)) return;
       counters_.depth.store(depth, std::memory_order_relaxed);
-      counters_.queue.store(frontier.size(), std::memory_order_relaxed);
-      const std::size_t chunks = expand(frontier);
+      counters_.queue.store(width, std::memory_order_relaxed);
+      const std::size_t chunks = expand(width);
       if (time_is_up()) return;
-      frontier.clear();
       if (outcome_.deadlock != kNotFound) return;
-      frontier = merge(chunks);
+      merge(chunks);
       if (time_is_up()) return;
-      if (!frontier.empty()) max_depth_ = ++depth;
+      if (frontier_size() > 0) max_depth_ = ++depth;
     }
     outcome_.complete = true;
   }
 
-  std::vector<Entry> insert_initial_states() {
+  std::size_t frontier_size() const {
+    std::size_t total = 0;
+    for (const auto& shard : frontier_) total += shard.size();
+    return total;
+  }
+
+  void insert_initial_states() {
     auto initial = model_.initial_states();
     buffers_.resize(1);
     for (std::uint32_t i = 0; i < initial.size(); ++i) {
       const auto hash = model_.hash(initial[i]);
       buffers_[0][shard_of_hash(hash)].push_back({hash, kNoState, i, std::move(initial[i])});
     }
-    return merge(1);
+    merge(1);
   }
 
   bool stop_for_violation() {
@@ -141,15 +147,15 @@ class BreadthFirstSearch {
     return false;
   }
 
-  bool stop_for_bound(std::uint32_t depth, std::size_t frontier_size) {
+  bool stop_for_bound(std::uint32_t depth, std::size_t width) {
     if (options_.max_states > 0 && store_.size() >= options_.max_states) {
       outcome_.stop_reason = fmt::format("max states ({}) reached with {} states left to expand",
-                                         options_.max_states, frontier_size);
+                                         options_.max_states, width);
       return true;
     }
     if (options_.max_depth > 0 && depth >= options_.max_depth) {
       outcome_.stop_reason = fmt::format("max depth ({}) reached with {} states left to expand",
-                                         options_.max_depth, frontier_size);
+                                         options_.max_depth, width);
       return true;
     }
     return false;
@@ -163,11 +169,15 @@ class BreadthFirstSearch {
     return true;
   }
 
-  /// Phase 1: successors of every frontier state into per-chunk buffers.
-  std::size_t expand(const std::vector<Entry>& frontier) {
-    const std::size_t chunks = std::min<std::size_t>(frontier.size(), threads_ * 16);
-    const std::size_t chunk_size = (frontier.size() + chunks - 1) / chunks;
+  /// Phase 1: successors of every frontier state into per-chunk buffers. The
+  /// frontier is read as the concatenation of its shards; chunk c covers
+  /// positions [c * chunk_size, (c + 1) * chunk_size) of it.
+  std::size_t expand(std::size_t width) {
+    const std::size_t chunks = std::min<std::size_t>(width, threads_ * 16);
+    const std::size_t chunk_size = (width + chunks - 1) / chunks;
     if (buffers_.size() < chunks) buffers_.resize(chunks);
+    std::array<std::size_t, kShardCount + 1> offsets{};
+    for (std::size_t s = 0; s < kShardCount; ++s) offsets[s + 1] = offsets[s] + frontier_[s].size();
     std::vector<ChunkReport> reports(chunks);
     std::vector<ThreadCounters> counters(threads_);
     std::atomic<std::size_t> next_chunk{0};
@@ -177,9 +187,12 @@ class BreadthFirstSearch {
       std::vector<Action> actions;
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
         if (monitor_->time_is_up()) return;
-        const std::size_t end = std::min(frontier.size(), (c + 1) * chunk_size);
-        for (std::size_t i = c * chunk_size; i < end; ++i) {
-          expand_one(frontier[i], actions, buffers_[c], mine, reports[c]);
+        const std::size_t begin = c * chunk_size;
+        const std::size_t end = std::min(width, begin + chunk_size);
+        std::size_t shard = std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
+        for (std::size_t i = begin; i < end; ++i) {
+          while (i >= offsets[shard + 1]) ++shard;
+          expand_one(frontier_[shard][i - offsets[shard]], actions, buffers_[c], mine, reports[c]);
         }
       }
     });
@@ -218,17 +231,17 @@ class BreadthFirstSearch {
     }
   }
 
-  /// Phase 2: each shard inserts its candidates in chunk order; returns the
-  /// new states, shard by shard, as the next frontier.
-  std::vector<Entry> merge(std::size_t chunks) {
-    std::array<std::vector<Entry>, kShardCount> fresh;
+  /// Phase 2: each shard inserts its candidates in chunk order; its new
+  /// states become its part of the next frontier.
+  void merge(std::size_t chunks) {
     std::array<std::vector<std::uint64_t>, kShardCount> hits;
     std::atomic<std::size_t> next_shard{0};
     detail::run_on_threads(threads_, [&](unsigned) {
       for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
         if (monitor_->time_is_up()) return;
         hits[s].assign(evaluator_.size(), kNotFound);
-        merge_shard(s, chunks, fresh[s], hits[s]);
+        frontier_[s].clear();
+        merge_shard(s, chunks, frontier_[s], hits[s]);
       }
     });
     for (std::size_t i = 0; i < evaluator_.size(); ++i) {
@@ -239,12 +252,6 @@ class BreadthFirstSearch {
         }
       }
     }
-    std::vector<Entry> frontier;
-    std::size_t total = 0;
-    for (const auto& f : fresh) total += f.size();
-    frontier.reserve(total);
-    for (auto& f : fresh) std::move(f.begin(), f.end(), std::back_inserter(frontier));
-    return frontier;
   }
 
   void merge_shard(std::size_t s, std::size_t chunks, std::vector<Entry>& fresh,
@@ -282,6 +289,8 @@ class BreadthFirstSearch {
   SearchOutcome outcome_;
   LivenessRecord liveness_;
   std::vector<ShardBuffers> buffers_;
+  /// The states of the current depth, by shard; rewritten in place by merge.
+  std::array<std::vector<Entry>, kShardCount> frontier_;
   std::uint64_t transitions_ = 0;
   std::uint32_t max_depth_ = 0;
   ProgressCounters counters_;

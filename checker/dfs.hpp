@@ -26,7 +26,7 @@ class DepthFirstSearch {
   DepthFirstSearch(const M& model, const SearchOptions& options)
       : model_(model),
         options_(options),
-        evaluator_(model.properties()),
+        evaluator_(model.properties(), options.check_liveness),
         store_(options.storage),
         open_(evaluator_.size(), 1) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
@@ -45,7 +45,7 @@ class DepthFirstSearch {
     }
     auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
     stats.strategy = Strategy::dfs;
-    return assemble_result(model_, evaluator_, outcome_, options_.check_deadlock, stats,
+    return assemble_result(model_, evaluator_, outcome_, options_, stats,
                            [&](std::uint64_t id) { return build_trace(model_, store_, id); });
   }
 

@@ -31,6 +31,8 @@ struct SearchOptions {
   std::uint32_t max_depth = 0;
   double time_limit_seconds = 0;
   bool check_deadlock = true;
+  /// Skip liveness properties: they need the whole explored graph in memory.
+  bool check_liveness = true;
   /// Random simulation: number of walks, their length and the seed.
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;

@@ -14,10 +14,11 @@ namespace lmc {
 template <class State>
 class PropertyEvaluator {
  public:
-  explicit PropertyEvaluator(std::vector<Property<State>> properties)
+  /// With `check_liveness` false, liveness properties are left undecided.
+  PropertyEvaluator(std::vector<Property<State>> properties, bool check_liveness)
       : properties_(std::move(properties)) {
     for (std::size_t i = 0; i < properties_.size(); ++i) {
-      if (properties_[i].kind == PropertyKind::liveness) liveness_.push_back(i);
+      if (check_liveness && properties_[i].kind == PropertyKind::liveness) liveness_.push_back(i);
     }
   }
 

@@ -26,6 +26,8 @@ std::string_view to_string(PropertyStatus status) {
       return "unreached";
     case PropertyStatus::unknown:
       return "unknown";
+    case PropertyStatus::skipped:
+      return "skipped";
   }
   return "unknown";
 }

@@ -21,6 +21,7 @@ enum class PropertyStatus : std::uint8_t {
   reached,    ///< sometimes: a witness exists (its trace is attached)
   unreached,  ///< sometimes: no reachable state satisfies it (a failure)
   unknown,    ///< the search stopped before it could decide
+  skipped,    ///< liveness not checked (--no-liveness)
 };
 std::string_view to_string(PropertyStatus status);
 

@@ -52,7 +52,8 @@ inline Verdict verdict_of(const std::vector<PropertyResult>& properties, bool co
 /// `make_trace(handle)` rebuilds the trace of a found state.
 template <Model M, class TraceMaker>
 CheckResult assemble_result(const M& model, const PropertyEvaluator<typename M::State>& evaluator,
-                            const SearchOutcome& outcome, bool check_deadlock, SearchStats stats,
+                            const SearchOutcome& outcome, const SearchOptions& options,
+                            SearchStats stats,
                             TraceMaker&& make_trace) {
   CheckResult result;
   result.model = model.name();
@@ -64,10 +65,13 @@ CheckResult assemble_result(const M& model, const PropertyEvaluator<typename M::
                          PropertyStatus::unknown, std::nullopt};
     const bool found = outcome.found[i] != kNotFound;
     entry.status = detail::status_of(property.kind, found, outcome.complete);
+    if (property.kind == PropertyKind::liveness && !options.check_liveness) {
+      entry.status = PropertyStatus::skipped;
+    }
     if (found) entry.trace = make_trace(outcome.found[i]);
     result.properties.push_back(std::move(entry));
   }
-  if (check_deadlock) {
+  if (options.check_deadlock) {
     PropertyResult entry{"deadlock", "deadlock", "", PropertyStatus::unknown, std::nullopt};
     const bool found = outcome.deadlock != kNotFound;
     entry.status = detail::status_of(PropertyKind::always, found, outcome.complete);

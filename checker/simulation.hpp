@@ -41,7 +41,7 @@ class RandomSimulation {
 
  public:
   RandomSimulation(const M& model, const SearchOptions& options)
-      : model_(model), options_(options), evaluator_(model.properties()),
+      : model_(model), options_(options), evaluator_(model.properties(), options.check_liveness),
         open_(evaluator_.size(), 1) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(model.action_kinds().size(), 0);
@@ -73,7 +73,7 @@ class RandomSimulation {
     stats.storage = StorageMode::fingerprint;
     stats.walks = walk;
     stats.peak_rss_bytes = peak_rss_bytes();
-    return assemble_result(model_, evaluator_, outcome_, options_.check_deadlock, stats,
+    return assemble_result(model_, evaluator_, outcome_, options_, stats,
                            [&](std::uint64_t handle) {
                              return replay_trace(model_, paths_[handle],
                                                  [](std::size_t, const State&) { return true; });

@@ -8,10 +8,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <vector>
 
+#include "checker/chunked_vector.hpp"
 #include "checker/options.hpp"
 #include "checker/probe_table.hpp"
 
@@ -72,13 +72,13 @@ class StoreShard {
   std::uint32_t action(std::uint32_t local) const { return actions_[local]; }
 
   std::size_t bytes() const {
-    return table_.bytes() + states_.size() * sizeof(State) +
+    return table_.bytes() + states_.bytes() +
            parents_.capacity() * sizeof(StateId) + actions_.capacity() * sizeof(std::uint32_t);
   }
 
  private:
   ProbeTable table_;
-  std::deque<State> states_;
+  ChunkedVector<State, 10> states_;
   std::vector<StateId> parents_;
   std::vector<std::uint32_t> actions_;
 };

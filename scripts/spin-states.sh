@@ -12,7 +12,7 @@
 #
 #   --collapse   compile pan with -DCOLLAPSE (compressed state storage)
 #   --stats      print one JSON line instead: states, seconds,
-#                states_per_second, memory_mb
+#                states_per_second, memory_mb, bytes_per_state
 #   --verbose    print spin's, gcc's and pan's full output on stderr
 #                (same as SPIN_STATES_VERBOSE=1)
 #
@@ -134,5 +134,12 @@ if [[ -z $rate ]]; then
   # pan leaves out its rate line when the run took no measurable time.
   rate=$(awk -v s="$states" -v t="$seconds" 'BEGIN { if (t > 0) printf "%.1f", s / t; else print "null" }')
 fi
-printf '{"states": %s, "seconds": %s, "states_per_second": %s, "memory_mb": %s}\n' \
-  "$states" "$seconds" "$rate" "$memory"
+# Bytes per state: pan's "actual memory usage for states" over the states
+# stored. It leaves out pan's preallocated hash table (-w24: 128 MB), which
+# lmc's own figure includes for its table, so the comparison favours pan.
+state_mb=$(sed -nE "s/^[[:space:]]*($number)[[:space:]]+actual memory usage for states.*/\1/p" pan.log |
+  head -n1)
+[[ -n $state_mb ]] || fail "cannot find 'actual memory usage for states' in pan's output"
+bytes_per_state=$(awk -v m="$state_mb" -v s="$states" 'BEGIN { printf "%.1f", m * 1048576 / s }')
+printf '{"states": %s, "seconds": %s, "states_per_second": %s, "memory_mb": %s, "bytes_per_state": %s}\n' \
+  "$states" "$seconds" "$rate" "$memory" "$bytes_per_state"

@@ -24,6 +24,7 @@ struct CheckArgs {
   std::string storage = "exact";
   SearchOptions options;
   bool no_deadlock = false;
+  bool no_liveness = false;
   bool witnesses = false;
   bool quiet = false;
   std::string json_file;
@@ -98,6 +99,7 @@ int run_check(CheckArgs& args) {
   args.options.strategy = *parse_strategy(args.strategy);
   args.options.storage = *parse_storage(args.storage);
   args.options.check_deadlock = !args.no_deadlock;
+  args.options.check_liveness = !args.no_liveness;
   if (args.quiet) args.options.progress_interval_seconds = 0;
   if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
     fmt::print(stderr, "lmc check: note: --threads applies to bfs only; running on one thread\n");
@@ -144,6 +146,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--time-limit", args->options.time_limit_seconds,
                   "Stop after this many seconds; result incomplete");
   cmd->add_flag("--no-deadlock", args->no_deadlock, "Do not report states without successors");
+  cmd->add_flag("--no-liveness", args->no_liveness,
+                "Skip liveness properties (they keep the explored graph in memory)");
   cmd->add_option("--walks", args->options.walks, "simulation: number of walks")
       ->capture_default_str();
   cmd->add_option("--walk-depth", args->options.walk_depth, "simulation: steps per walk")
