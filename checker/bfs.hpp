@@ -182,19 +182,23 @@ class BreadthFirstSearch {
     std::vector<ThreadCounters> counters(threads_);
     std::atomic<std::size_t> next_chunk{0};
     detail::run_on_threads(threads_, [&](unsigned thread) {
-      auto& mine = counters[thread];
+      // Counted locally and published once: counters of different threads
+      // would otherwise share cache lines.
+      ThreadCounters mine;
       mine.coverage.assign(kind_count_, 0);
       std::vector<Action> actions;
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
-        if (monitor_->time_is_up()) return;
+        if (monitor_->time_is_up()) break;
         const std::size_t begin = c * chunk_size;
         const std::size_t end = std::min(width, begin + chunk_size);
-        std::size_t shard = std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
+        std::size_t shard =
+            std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
         for (std::size_t i = begin; i < end; ++i) {
           while (i >= offsets[shard + 1]) ++shard;
           expand_one(frontier_[shard][i - offsets[shard]], actions, buffers_[c], mine, reports[c]);
         }
       }
+      counters[thread] = std::move(mine);
     });
     for (const auto& mine : counters) {
       transitions_ += mine.transitions;
@@ -240,8 +244,7 @@ class BreadthFirstSearch {
       for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
         if (monitor_->time_is_up()) return;
         hits[s].assign(evaluator_.size(), kNotFound);
-        frontier_[s].clear();
-        merge_shard(s, chunks, frontier_[s], hits[s]);
+        merge_shard(s, chunks, hits[s]);
       }
     });
     for (std::size_t i = 0; i < evaluator_.size(); ++i) {
@@ -254,27 +257,38 @@ class BreadthFirstSearch {
     }
   }
 
-  void merge_shard(std::size_t s, std::size_t chunks, std::vector<Entry>& fresh,
-                   std::vector<std::uint64_t>& hits) {
+  void merge_shard(std::size_t s, std::size_t chunks, std::vector<std::uint64_t>& hits) {
     auto& shard = store_.shard(s);
     std::uint64_t added = 0;
+    // Work on local vectors (swapped in and out, so capacity is reused): the
+    // vector headers of neighbouring shards share cache lines.
+    std::vector<Entry> fresh;
+    fresh.swap(frontier_[s]);
+    fresh.clear();
+    std::vector<std::pair<StateId, StateId>> edges;
+    edges.swap(liveness_.edges[s]);
+    std::vector<std::uint64_t> labels;
+    labels.swap(liveness_.labels[s]);
     for (std::size_t c = 0; c < chunks; ++c) {
       for (auto& candidate : buffers_[c][s]) {
         const auto inserted = shard.insert(s, candidate.state, candidate.hash, store_.mode(),
                                            candidate.parent, candidate.action);
         if (record_graph_ && candidate.parent != kNoState) {
-          liveness_.edges[s].emplace_back(candidate.parent, inserted.id);
+          edges.emplace_back(candidate.parent, inserted.id);
         }
         if (!inserted.is_new) continue;
         ++added;
         evaluator_.evaluate(candidate.state, open_, [&](std::size_t i) {
           if (hits[i] == kNotFound) hits[i] = inserted.id;
         });
-        if (record_graph_) liveness_.labels[s].push_back(evaluator_.liveness_labels(candidate.state));
+        if (record_graph_) labels.push_back(evaluator_.liveness_labels(candidate.state));
         fresh.push_back({inserted.id, std::move(candidate.state)});
       }
       buffers_[c][s].clear();
     }
+    frontier_[s].swap(fresh);
+    liveness_.edges[s].swap(edges);
+    liveness_.labels[s].swap(labels);
     counters_.states.fetch_add(added, std::memory_order_relaxed);
   }
 

@@ -24,12 +24,11 @@ std::vector<PropertyInfo> property_infos(const M& model) {
 template <class Make>
 ModelEntry entry(std::string name, std::string summary, std::vector<ParameterInfo> parameters,
                  Make make) {
-  return ModelEntry{
-      std::move(name), std::move(summary), std::move(parameters),
-      [make](const ParameterValues& values, const SearchOptions& options) {
-        return check(make(values), options);
-      },
-      [make](const ParameterValues& values) { return property_infos(make(values)); }};
+  return ModelEntry{std::move(name), std::move(summary), std::move(parameters),
+                    [make](const ParameterValues& values, const SearchOptions& options) {
+                      return check(make(values), options);
+                    },
+                    [make](const ParameterValues& values) { return property_infos(make(values)); }};
 }
 
 std::vector<ModelEntry> make_registry() {

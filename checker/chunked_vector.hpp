@@ -27,8 +27,7 @@ class ChunkedVector {
   }
   std::size_t size() const { return size_; }
   std::size_t bytes() const {
-    return chunks_.size() * kChunkSize * sizeof(T) +
-           chunks_.capacity() * sizeof(std::vector<T>);
+    return chunks_.size() * kChunkSize * sizeof(T) + chunks_.capacity() * sizeof(std::vector<T>);
   }
 
  private:

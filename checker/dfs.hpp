@@ -106,7 +106,8 @@ class DepthFirstSearch {
   bool explore() {
     while (!stack_.empty()) {
       if ((transitions_ & 1023) == 0 && monitor_->time_is_up()) {
-        outcome_.stop_reason = fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
+        outcome_.stop_reason =
+            fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
         return false;
       }
       Frame& top = stack_.back();

@@ -8,9 +8,9 @@
 namespace lmc {
 namespace {
 
-using ReverseGraph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
-                                                        boost::no_property, boost::no_property,
-                                                        std::uint64_t, std::uint64_t>;
+using ReverseGraph =
+    boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                       boost::no_property, std::uint64_t, std::uint64_t>;
 
 /// Marks every vertex reached from a source; the BFS itself lives in Boost.
 class ReachedRecorder : public boost::default_bfs_visitor {
@@ -33,8 +33,8 @@ std::optional<std::uint64_t> find_stuck_vertex(const ExploredGraph& graph,
   std::vector<std::pair<std::uint64_t, std::uint64_t>> reversed;
   reversed.reserve(graph.edges.size());
   for (const auto& [from, to] : graph.edges) reversed.emplace_back(to, from);
-  const ReverseGraph reverse(boost::edges_are_unsorted_multi_pass, reversed.begin(),
-                             reversed.end(), graph.vertices);
+  const ReverseGraph reverse(boost::edges_are_unsorted_multi_pass, reversed.begin(), reversed.end(),
+                             graph.vertices);
   reversed.clear();
   reversed.shrink_to_fit();
 

@@ -37,8 +37,8 @@ std::optional<ParameterValues> parse_parameters(const ModelEntry& model,
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
         value < info->min_value || value > info->max_value) {
-      error = fmt::format("--param {}: expected {}=N with N an integer from {} to {} ({})",
-                          setting, key, info->min_value, info->max_value, info->help);
+      error = fmt::format("--param {}: expected {}=N with N an integer from {} to {} ({})", setting,
+                          key, info->min_value, info->max_value, info->help);
       return std::nullopt;
     }
     values[key] = value;

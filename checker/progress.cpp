@@ -21,8 +21,12 @@ std::uint64_t status_field_kib(const char* field) {
 
 }  // namespace
 
-std::uint64_t current_rss_bytes() { return status_field_kib("VmRSS") * 1024; }
-std::uint64_t peak_rss_bytes() { return status_field_kib("VmHWM") * 1024; }
+std::uint64_t current_rss_bytes() {
+  return status_field_kib("VmRSS") * 1024;
+}
+std::uint64_t peak_rss_bytes() {
+  return status_field_kib("VmHWM") * 1024;
+}
 
 ProgressMonitor::ProgressMonitor(const ProgressCounters& counters, double interval_seconds,
                                  double time_limit_seconds)

@@ -3,9 +3,8 @@
 // JSON, and a counterexample as Graphviz DOT.
 
 #include <iosfwd>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "checker/result.hpp"
 

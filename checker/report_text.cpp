@@ -93,8 +93,8 @@ void write_text_report(std::ostream& out, const CheckResult& result,
     const bool failed = p.status == PropertyStatus::violated;
     const bool witness = options.witnesses && p.status == PropertyStatus::reached;
     if (!p.trace || !(failed || witness)) continue;
-    fmt::print(out, "\n{} for {} ({}, {} steps):\n", failed ? "Counterexample" : "Witness",
-               p.name, p.kind, p.trace->steps.size() - 1);
+    fmt::print(out, "\n{} for {} ({}, {} steps):\n", failed ? "Counterexample" : "Witness", p.name,
+               p.kind, p.trace->steps.size() - 1);
     write_trace_text(out, *p.trace);
   }
   for (const auto& p : result.properties) {

@@ -53,8 +53,7 @@ inline Verdict verdict_of(const std::vector<PropertyResult>& properties, bool co
 template <Model M, class TraceMaker>
 CheckResult assemble_result(const M& model, const PropertyEvaluator<typename M::State>& evaluator,
                             const SearchOutcome& outcome, const SearchOptions& options,
-                            SearchStats stats,
-                            TraceMaker&& make_trace) {
+                            SearchStats stats, TraceMaker&& make_trace) {
   CheckResult result;
   result.model = model.name();
   result.stop_reason = outcome.stop_reason;

@@ -41,7 +41,9 @@ class RandomSimulation {
 
  public:
   RandomSimulation(const M& model, const SearchOptions& options)
-      : model_(model), options_(options), evaluator_(model.properties(), options.check_liveness),
+      : model_(model),
+        options_(options),
+        evaluator_(model.properties(), options.check_liveness),
         open_(evaluator_.size(), 1) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(model.action_kinds().size(), 0);
@@ -54,15 +56,16 @@ class RandomSimulation {
     std::uint64_t walk = 0;
     for (; walk < options_.walks && !stopped_; ++walk) {
       if (monitor.time_is_up()) {
-        outcome_.stop_reason = fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
+        outcome_.stop_reason =
+            fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
         break;
       }
       SplitMix64 random(options_.seed * 0x100000001b3ULL + walk);
       walk_once(initial, random);
     }
     if (outcome_.stop_reason.empty() && !stopped_) {
-      outcome_.stop_reason = fmt::format("simulation: {} random walks of up to {} steps", walk,
-                                         options_.walk_depth);
+      outcome_.stop_reason =
+          fmt::format("simulation: {} random walks of up to {} steps", walk, options_.walk_depth);
     }
     SearchStats stats;
     stats.states = seen_.size();
@@ -92,7 +95,8 @@ class RandomSimulation {
       enabled.clear();
       model_.actions(state, actions);
       for (std::uint32_t a = 0; a < actions.size(); ++a) {
-        if (auto next = model_.next_state(state, actions[a])) enabled.emplace_back(a, std::move(*next));
+        if (auto next = model_.next_state(state, actions[a]))
+          enabled.emplace_back(a, std::move(*next));
       }
       if (enabled.empty()) {
         if (options_.check_deadlock && !model_.is_terminal(state)) record_deadlock(path);

@@ -22,17 +22,25 @@ inline constexpr unsigned kShardBits = 6;
 inline constexpr std::size_t kShardCount = std::size_t{1} << kShardBits;
 inline constexpr StateId kNoState = ~StateId{0};
 
-constexpr std::size_t shard_of_hash(std::uint64_t hash) { return hash >> (64 - kShardBits); }
-constexpr std::size_t shard_of_id(StateId id) { return id & (kShardCount - 1); }
-constexpr std::uint32_t local_of_id(StateId id) { return static_cast<std::uint32_t>(id >> kShardBits); }
+constexpr std::size_t shard_of_hash(std::uint64_t hash) {
+  return hash >> (64 - kShardBits);
+}
+constexpr std::size_t shard_of_id(StateId id) {
+  return id & (kShardCount - 1);
+}
+constexpr std::uint32_t local_of_id(StateId id) {
+  return static_cast<std::uint32_t>(id >> kShardBits);
+}
 constexpr StateId make_state_id(std::size_t shard, std::uint32_t local) {
   return (StateId{local} << kShardBits) | shard;
 }
 
 /// One shard: its hash index, its states (exact mode only) and, per state,
 /// the link back to the state it was first reached from, for traces.
+/// Aligned to a cache line: neighbouring shards are owned by different
+/// threads, and their bookkeeping must not share a line.
 template <class State>
-class StoreShard {
+class alignas(64) StoreShard {
  public:
   struct Inserted {
     StateId id;
@@ -72,8 +80,8 @@ class StoreShard {
   std::uint32_t action(std::uint32_t local) const { return actions_[local]; }
 
   std::size_t bytes() const {
-    return table_.bytes() + states_.bytes() +
-           parents_.capacity() * sizeof(StateId) + actions_.capacity() * sizeof(std::uint32_t);
+    return table_.bytes() + states_.bytes() + parents_.capacity() * sizeof(StateId) +
+           actions_.capacity() * sizeof(std::uint32_t);
   }
 
  private:
@@ -109,7 +117,9 @@ class StateStore {
   bool has_states() const { return mode_ == StorageMode::exact; }
   const State& state(StateId id) const { return shards_[shard_of_id(id)].state(local_of_id(id)); }
   StateId parent(StateId id) const { return shards_[shard_of_id(id)].parent(local_of_id(id)); }
-  std::uint32_t action(StateId id) const { return shards_[shard_of_id(id)].action(local_of_id(id)); }
+  std::uint32_t action(StateId id) const {
+    return shards_[shard_of_id(id)].action(local_of_id(id));
+  }
 
   std::uint64_t size() const {
     std::uint64_t total = 0;

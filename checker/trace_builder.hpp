@@ -5,9 +5,10 @@
 // it is not, the model's successor function is nondeterministic and the trace
 // says so.
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cstdint>
-#include <fmt/core.h>
 #include <vector>
 
 #include "checker/model_concept.hpp"
@@ -46,7 +47,8 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
       trace.note = fmt::format("replay diverged at step {}: the model is nondeterministic", step);
       return trace;
     }
-    trace.steps.push_back({model.format_action(state, actions[indices[step]]), model.describe(*next)});
+    trace.steps.push_back(
+        {model.format_action(state, actions[indices[step]]), model.describe(*next)});
     state = std::move(*next);
   }
   return trace;

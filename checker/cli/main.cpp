@@ -1,8 +1,8 @@
 // lmc: the Live Migration checker. See README.md and `lmc --help`.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <exception>
 
 #include "checker/cli/commands.hpp"

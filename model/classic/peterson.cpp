@@ -74,13 +74,17 @@ std::optional<Peterson::State> Peterson::next_state(const State& state,
   return next;
 }
 
-std::uint64_t Peterson::hash(const State& state) const { return hash_object(state); }
+std::uint64_t Peterson::hash(const State& state) const {
+  return hash_object(state);
+}
 
 std::vector<std::string> Peterson::action_kinds() const {
   return {"start", "announce_level", "become_victim", "pass_level", "exit_critical"};
 }
 
-std::size_t Peterson::action_kind(const Action& action) const { return action.step; }
+std::size_t Peterson::action_kind(const Action& action) const {
+  return action.step;
+}
 
 std::string Peterson::format_action(const State&, const Action& action) const {
   return fmt::format("process {}: {}", action.process, action_kinds()[action.step]);
@@ -110,12 +114,10 @@ std::vector<Property<Peterson::State>> Peterson::properties() const {
     return count;
   };
   std::vector<Property<State>> props;
-  props.push_back(Property<State>::always("mutual_exclusion", "", [in_critical](const State& s) {
-    return in_critical(s) <= 1;
-  }));
-  props.push_back(Property<State>::sometimes("someone_enters", "", [in_critical](const State& s) {
-    return in_critical(s) == 1;
-  }));
+  props.push_back(Property<State>::always(
+      "mutual_exclusion", "", [in_critical](const State& s) { return in_critical(s) <= 1; }));
+  props.push_back(Property<State>::sometimes(
+      "someone_enters", "", [in_critical](const State& s) { return in_critical(s) == 1; }));
   props.push_back(Property<State>::liveness(
       "process0_can_enter", "", [](const State& s) { return s.pc[0] != idle; },
       [](const State& s) { return s.pc[0] == critical; }));

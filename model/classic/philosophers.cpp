@@ -56,7 +56,9 @@ std::optional<Philosophers::State> Philosophers::next_state(const State& state,
   return next;
 }
 
-std::uint64_t Philosophers::hash(const State& state) const { return hash_object(state); }
+std::uint64_t Philosophers::hash(const State& state) const {
+  return hash_object(state);
+}
 
 std::vector<std::string> Philosophers::action_kinds() const {
   return {"take_first_fork", "take_second_fork", "put_forks_down"};
@@ -89,8 +91,8 @@ std::vector<Property<Philosophers::State>> Philosophers::properties() const {
     }
     return true;
   }));
-  props.push_back(Property<State>::sometimes(
-      "philosopher0_eats", "", [](const State& s) { return s.phase[0] == eating; }));
+  props.push_back(Property<State>::sometimes("philosopher0_eats", "",
+                                             [](const State& s) { return s.phase[0] == eating; }));
   props.push_back(Property<State>::liveness(
       "hungry_philosopher0_can_eat", "", [](const State& s) { return s.phase[0] == one_fork; },
       [](const State& s) { return s.phase[0] == eating; }));

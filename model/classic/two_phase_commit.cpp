@@ -87,7 +87,9 @@ std::optional<TwoPhaseCommit::State> TwoPhaseCommit::rm_step(const State& state,
   }
 }
 
-std::uint64_t TwoPhaseCommit::hash(const State& state) const { return hash_object(state); }
+std::uint64_t TwoPhaseCommit::hash(const State& state) const {
+  return hash_object(state);
+}
 
 std::vector<std::string> TwoPhaseCommit::action_kinds() const {
   return {"tm_receive_prepared", "tm_commit",         "tm_abort",        "rm_prepare",

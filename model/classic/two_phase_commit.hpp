@@ -36,9 +36,9 @@ class TwoPhaseCommit {
   struct State {
     std::array<std::uint8_t, kMaxManagers> rm{};
     std::uint8_t tm = init;
-    std::uint8_t tm_prepared = 0;   ///< bit r: TM has r's "prepared"
-    std::uint8_t sent_prepared = 0; ///< bit r: "prepared" from r was sent
-    std::uint8_t sent_decision = 0; ///< bit 0: "commit" sent, bit 1: "abort" sent
+    std::uint8_t tm_prepared = 0;    ///< bit r: TM has r's "prepared"
+    std::uint8_t sent_prepared = 0;  ///< bit r: "prepared" from r was sent
+    std::uint8_t sent_decision = 0;  ///< bit 0: "commit" sent, bit 1: "abort" sent
     bool operator==(const State&) const = default;
   };
   struct Action {

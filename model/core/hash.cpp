@@ -4,6 +4,8 @@
 
 namespace lmc {
 
-std::uint64_t hash_bytes(const void* data, std::size_t size) { return XXH3_64bits(data, size); }
+std::uint64_t hash_bytes(const void* data, std::size_t size) {
+  return XXH3_64bits(data, size);
+}
 
 }  // namespace lmc

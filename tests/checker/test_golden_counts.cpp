@@ -6,7 +6,6 @@
 // tests/spin.
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -33,15 +32,31 @@ const std::vector<Golden> kGolden = {
     {"peterson", {"n=2"}, Verdict::ok, 34, 62, 9, "", 0, 34, 62},
     {"peterson", {"n=3"}, Verdict::ok, 705, 1725, 21, "", 0, 705, 1725},
     {"peterson", {"n=4"}, Verdict::ok, 14844, 44120, 36, "", 0, 14844, 44120},
-    {"peterson", {"n=3", "swap=1"}, Verdict::violation, 1476, 3300, 14, "mutual_exclusion", 14,
-     432, 614},
+    {"peterson",
+     {"n=3", "swap=1"},
+     Verdict::violation,
+     1476,
+     3300,
+     14,
+     "mutual_exclusion",
+     14,
+     432,
+     614},
     {"philosophers", {"n=5"}, Verdict::violation, 82, 265, 5, "deadlock", 5, 19, 24},
     {"philosophers", {"n=5", "fixed=1"}, Verdict::ok, 70, 219, 5, "", 0, 70, 219},
     {"philosophers", {"n=6", "fixed=1"}, Verdict::ok, 169, 638, 6, "", 0, 169, 638},
     {"two_phase_commit", {"n=3"}, Verdict::ok, 288, 1145, 10, "", 0, 288, 1145},
     {"two_phase_commit", {"n=4"}, Verdict::ok, 1568, 8257, 13, "", 0, 1568, 8257},
-    {"two_phase_commit", {"n=3", "bug=1"}, Verdict::violation, 110, 251, 3, "managers_agree", 3,
-     9, 17},
+    {"two_phase_commit",
+     {"n=3", "bug=1"},
+     Verdict::violation,
+     110,
+     251,
+     3,
+     "managers_agree",
+     3,
+     9,
+     17},
 };
 
 CheckResult run(const Golden& g, SearchOptions options) {

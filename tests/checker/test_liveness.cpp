@@ -15,7 +15,8 @@ TEST_CASE("A condition state that can only reach a sink without the goal is stuc
           "[checker][liveness]") {
   // 0 -> 1 (goal); 0 -> 2 -> 3 -> 3 (a loop away from the goal)
   ExploredGraph graph{4, {{0, 1}, {0, 2}, {2, 3}, {3, 3}}};
-  const auto stuck = find_stuck_vertex(graph, {true, false, true, true}, {false, true, false, false});
+  const auto stuck =
+      find_stuck_vertex(graph, {true, false, true, true}, {false, true, false, false});
   REQUIRE(stuck == 2u);
 }
 

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "checker/check.hpp"
@@ -23,9 +22,9 @@ CheckResult violated_counter() {
 
 TEST_CASE("The JSON report has every documented field", "[checker][report]") {
   const auto json = result_to_json(violated_counter());
-  for (const char* field : {"result", "states", "transitions", "max_depth", "seconds",
-                            "states_per_second", "bytes_per_state", "threads", "strategy",
-                            "properties", "coverage", "counterexample"}) {
+  for (const char* field :
+       {"result", "states", "transitions", "max_depth", "seconds", "states_per_second",
+        "bytes_per_state", "threads", "strategy", "properties", "coverage", "counterexample"}) {
     INFO(field);
     CHECK(json.contains(field));
   }
@@ -44,8 +43,7 @@ TEST_CASE("The JSON report has every documented field", "[checker][report]") {
   CHECK(json["coverage"][0]["action"] == "increment");
 }
 
-TEST_CASE("The text report names the verdict, the properties and the trace",
-          "[checker][report]") {
+TEST_CASE("The text report names the verdict, the properties and the trace", "[checker][report]") {
   std::ostringstream out;
   write_text_report(out, violated_counter());
   const auto text = out.str();
@@ -65,8 +63,7 @@ TEST_CASE("Actions that never fire are listed as a warning", "[checker][report]"
   CHECK_THAT(out.str(), Catch::Contains("warning: actions that never fired: increment, reset"));
 }
 
-TEST_CASE("The DOT counterexample has one node per state and labelled edges",
-          "[checker][report]") {
+TEST_CASE("The DOT counterexample has one node per state and labelled edges", "[checker][report]") {
   std::ostringstream out;
   write_trace_dot(out, *violated_counter().find("below_forbidden")->trace, "counter");
   const auto dot = out.str();
