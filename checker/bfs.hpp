@@ -69,16 +69,12 @@ class BreadthFirstSearch {
                             options_.time_limit_seconds);
     monitor_ = &monitor;
     search();
-    if (outcome_.complete) {
-      run_liveness_pass(evaluator_.liveness(), store_.dense_offsets(), store_.size(), liveness_,
-                        outcome_.found);
-    }
     auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
     stats.threads = threads_;
     stats.strategy = Strategy::bfs;
     monitor_ = nullptr;
-    return assemble_result(model_, evaluator_, outcome_, options_, stats,
-                           [&](std::uint64_t id) { return build_trace(model_, store_, id); });
+    return finish_stored_search(model_, options_, evaluator_, store_, liveness_, outcome_, stats,
+                                monitor);
   }
 
  private:

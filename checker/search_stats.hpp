@@ -3,9 +3,14 @@
 
 #include <algorithm>
 
+#include "checker/liveness.hpp"
+#include "checker/model_concept.hpp"
 #include "checker/progress.hpp"
+#include "checker/property_evaluator.hpp"
 #include "checker/result.hpp"
+#include "checker/search_outcome.hpp"
 #include "checker/state_store.hpp"
+#include "checker/trace_builder.hpp"
 
 namespace lmc {
 
@@ -33,6 +38,26 @@ SearchStats store_stats(const StateStore<State>& store, std::uint64_t transition
     stats.miss_probability = fingerprint_miss_probability(stats.states, transitions + 1);
   }
   return stats;
+}
+
+/// The end of every search that stores states: decide liveness on the
+/// explored graph (only after a complete search), then judge every property
+/// and rebuild the traces from the store.
+template <Model M>
+CheckResult finish_stored_search(const M& model, const SearchOptions& options,
+                                 const PropertyEvaluator<typename M::State>& evaluator,
+                                 const StateStore<typename M::State>& store,
+                                 LivenessRecord& liveness, SearchOutcome& outcome,
+                                 SearchStats stats, const ProgressMonitor& monitor) {
+  if (outcome.complete) {
+    run_liveness_pass(evaluator.liveness(), store.dense_offsets(), store.size(), liveness,
+                      outcome.found);
+  }
+  // The liveness pass is part of the check: count its time and memory.
+  stats.seconds = monitor.elapsed_seconds();
+  stats.peak_rss_bytes = peak_rss_bytes();
+  return assemble_result(model, evaluator, outcome, options, stats,
+                         [&](std::uint64_t id) { return build_trace(model, store, id); });
 }
 
 }  // namespace lmc
