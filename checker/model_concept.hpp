@@ -42,6 +42,9 @@
 //   compact storage mode and picks its shard in every mode.
 // - `is_terminal` marks states without successors that are intended ends
 //   (not deadlocks).
+// - Optionally, `bool action_kind_enabled(std::size_t kind) const` says which
+//   action kinds the model's configuration can fire at all; coverage warns
+//   only about enabled kinds that never fired.
 
 #include <concepts>
 #include <cstddef>

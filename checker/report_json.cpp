@@ -62,8 +62,9 @@ nlohmann::json result_to_json(const CheckResult& result) {
   }
   json["properties"] = properties;
   nlohmann::json coverage = nlohmann::json::array();
-  for (const auto& c : result.coverage)
-    coverage.push_back({{"action", c.action}, {"count", c.count}});
+  for (const auto& c : result.coverage) {
+    coverage.push_back({{"action", c.action}, {"count", c.count}, {"enabled", c.enabled}});
+  }
   json["coverage"] = coverage;
   if (const auto* failure = first_failure(result); failure && failure->trace) {
     auto counterexample = trace_to_json(*failure->trace);

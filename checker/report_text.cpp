@@ -46,9 +46,17 @@ void write_coverage(std::ostream& out, const CheckResult& result) {
   for (const auto& c : result.coverage) width = std::max(width, c.action.size());
   fmt::print(out, "action coverage:\n");
   std::string never;
+  int disabled = 0;
   for (const auto& c : result.coverage) {
+    if (!c.enabled) {
+      ++disabled;
+      continue;
+    }
     fmt::print(out, "  {:<{}}  {}\n", c.action, width, c.count);
     if (c.count == 0) never += (never.empty() ? "" : ", ") + c.action;
+  }
+  if (disabled > 0) {
+    fmt::print(out, "  ({} action kinds are not enabled by this configuration)\n", disabled);
   }
   if (!never.empty()) fmt::print(out, "warning: actions that never fired: {}\n", never);
 }

@@ -51,6 +51,9 @@ struct PropertyResult {
 struct CoverageEntry {
   std::string action;
   std::uint64_t count = 0;
+  /// False for kinds the model's configuration rules out (no fault of that
+  /// kind, no ISL-E, ...): they are not warned about when they never fire.
+  bool enabled = true;
 };
 
 struct SearchStats {

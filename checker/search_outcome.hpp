@@ -79,7 +79,11 @@ CheckResult assemble_result(const M& model, const PropertyEvaluator<typename M::
   }
   const auto kinds = model.action_kinds();
   for (std::size_t k = 0; k < kinds.size(); ++k) {
-    result.coverage.push_back({kinds[k], k < outcome.coverage.size() ? outcome.coverage[k] : 0});
+    bool enabled = true;
+    if constexpr (requires { model.action_kind_enabled(k); })
+      enabled = model.action_kind_enabled(k);
+    result.coverage.push_back(
+        {kinds[k], k < outcome.coverage.size() ? outcome.coverage[k] : 0, enabled});
   }
   result.verdict = detail::verdict_of(result.properties, outcome.complete);
   return result;

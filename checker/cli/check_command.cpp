@@ -7,17 +7,22 @@
 #include <iostream>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cluster_runner.hpp"
 #include "checker/model_registry.hpp"
 #include "checker/report.hpp"
 
 namespace lmc::cli {
 namespace {
 
-constexpr const char* kDefaultModel = "two_phase_commit";
+constexpr const char* kDefaultModel = "cluster";
 
 struct CheckArgs {
   std::string model = kDefaultModel;
   std::vector<std::string> params;
+  ClusterSelection cluster;
+  bool list_mutants = false;
+  bool preset_given = false;
+  bool list_presets = false;
   bool list_models = false;
   bool list_properties = false;
   std::string strategy = "bfs";
@@ -32,6 +37,9 @@ struct CheckArgs {
 };
 
 void list_models() {
+  fmt::print(
+      "cluster  the SE server cluster and Live Migration (default; --preset NAME or "
+      "--config FILE, --mutant NAME)\n");
   for (const auto& m : builtin_models()) {
     fmt::print("{}  {}\n", m.name, m.summary);
     for (const auto& p : m.parameters) {
@@ -73,10 +81,63 @@ int write_reports(const CheckArgs& args, const CheckResult& result) {
   return exit_code(result.verdict);
 }
 
+void apply_cli_options(CheckArgs& args) {
+  args.options.strategy = *parse_strategy(args.strategy);
+  args.options.storage = *parse_storage(args.storage);
+  args.options.check_deadlock = !args.no_deadlock;
+  args.options.check_liveness = !args.no_liveness;
+  if (args.quiet) args.options.progress_interval_seconds = 0;
+  if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
+    fmt::print(stderr, "lmc check: note: --threads applies to bfs only; running on one thread\n");
+    args.options.threads = 1;
+  }
+}
+
+int run_cluster(CheckArgs& args) {
+  std::string error;
+  const auto config = load_cluster_config(args.cluster, error);
+  if (!config) {
+    fmt::print(stderr, "lmc check: error: {}\n", error);
+    return kExitBadInput;
+  }
+  const auto mutant = cluster::parse_mutant(args.cluster.mutant);
+  if (!mutant) {
+    fmt::print(stderr, "lmc check: error: --mutant {}: no such mutant (see --list-mutants)\n",
+               args.cluster.mutant);
+    return kExitBadInput;
+  }
+  if (args.list_properties) {
+    for (const auto& p : cluster_properties(*config)) {
+      fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
+    }
+    return 0;
+  }
+  apply_cli_options(args);
+  return write_reports(args, check_cluster(*config, *mutant, args.options));
+}
+
 int run_check(CheckArgs& args) {
   if (args.list_models) {
     list_models();
     return 0;
+  }
+  if (args.list_mutants) {
+    for (const auto& m : cluster::mutant_catalogue()) {
+      fmt::print("{} {} (preset {}): {}\n", m.name, m.property, m.preset, m.summary);
+    }
+    return 0;
+  }
+  if (args.list_presets) {
+    for (const auto& name : cluster::preset_names()) fmt::print("{}\n", name);
+    return 0;
+  }
+  if (args.model == "cluster") return run_cluster(args);
+  if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given) {
+    fmt::print(stderr,
+               "lmc check: error: --preset, --config and --mutant apply to the cluster model "
+               "only, not to --model {}\n",
+               args.model);
+    return kExitBadInput;
   }
   const auto* model = find_model(args.model);
   if (model == nullptr) {
@@ -96,15 +157,7 @@ int run_check(CheckArgs& args) {
     }
     return 0;
   }
-  args.options.strategy = *parse_strategy(args.strategy);
-  args.options.storage = *parse_storage(args.storage);
-  args.options.check_deadlock = !args.no_deadlock;
-  args.options.check_liveness = !args.no_liveness;
-  if (args.quiet) args.options.progress_interval_seconds = 0;
-  if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
-    fmt::print(stderr, "lmc check: note: --threads applies to bfs only; running on one thread\n");
-    args.options.threads = 1;
-  }
+  apply_cli_options(args);
   return write_reports(args, model->check(*values, args.options));
 }
 
@@ -122,6 +175,16 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--model,-m", args->model, "Built-in model to check (see --list-models)")
       ->capture_default_str();
   cmd->add_option("--param,-p", args->params, "Model parameter NAME=VALUE (repeatable)");
+  cmd->add_option("--preset", args->cluster.preset,
+                  "Cluster model: a built-in configuration (see --list-presets)")
+      ->capture_default_str();
+  cmd->add_option("--config,-c", args->cluster.config_file,
+                  "Cluster model: a JSON configuration file (see examples/)");
+  cmd->add_option("--mutant", args->cluster.mutant,
+                  "Cluster model: switch on one seeded design bug (see --list-mutants)");
+  cmd->add_flag("--list-mutants", args->list_mutants,
+                "List the seeded design bugs: name, the property it must break, its preset");
+  cmd->add_flag("--list-presets", args->list_presets, "List the cluster model's presets");
   cmd->add_flag("--list-models", args->list_models, "List the built-in models and parameters");
   cmd->add_flag("--list-properties", args->list_properties,
                 "List the model's properties: name, kind, domain rule IDs");
@@ -163,7 +226,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Seconds between progress lines on stderr (0: none)")
       ->capture_default_str();
   cmd->add_flag("--quiet,-q", args->quiet, "Print only the result line; no progress");
-  cmd->callback([args, &exit_code] { exit_code = run_check(*args); });
+  cmd->callback([args, cmd, &exit_code] {
+    args->preset_given = cmd->count("--preset") > 0;
+    exit_code = run_check(*args);
+  });
 }
 
 }  // namespace lmc::cli

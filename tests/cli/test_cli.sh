@@ -79,5 +79,33 @@ contains "$work/err" "--json /nonexistent/dir/r.json: cannot open" "unwritable j
 expect 2 "no subcommand" -- "$lmc"
 expect 2 "unknown subcommand" -- "$lmc" frobnicate
 
+# The cluster model: presets, configuration files, mutants.
+expect 0 "cluster default preset" -- "$lmc" check --preset default -q
+expect 0 "cluster from an example file" -- "$lmc" check --config "$(dirname "$0")/../../examples/x86-local.json" -q
+expect 1 "hazard: recover while the remote SU is alive" -- "$lmc" check --preset recover-while-alive
+contains "$work/out" "/RECOVER-VM-DEFINITION VM12PROD" "hazard trace names the command"
+expect 1 "hazard: P9 is not checked" -- "$lmc" check --preset p9-gap -q
+expect 1 "mutant caught" -- "$lmc" check --mutant skip_final_copy
+contains "$work/out" "Counterexample for I5_memory_integrity" "mutant names its property"
+expect 0 "list mutants" -- "$lmc" check --list-mutants
+contains "$work/out" "resume_before_suspend I1_single_execution" "mutants listed name first"
+expect 0 "list presets" -- "$lmc" check --list-presets
+contains "$work/out" "x86-native" "presets listed"
+expect 0 "cluster properties" -- "$lmc" check --list-properties
+contains "$work/out" "I1_single_execution always I1" "cluster properties listed"
+expect 2 "unknown preset" -- "$lmc" check --preset nope
+contains "$work/err" "--preset nope: no such preset" "unknown preset message"
+expect 2 "unknown mutant" -- "$lmc" check --mutant nope
+contains "$work/err" "--mutant nope: no such mutant" "unknown mutant message"
+expect 2 "missing config file" -- "$lmc" check --config "$work/none.json"
+contains "$work/err" "none.json: cannot open" "missing config message"
+sed 's/"arch": "s390"/"arch": "arm"/' "$(dirname "$0")/../../examples/default.json" > "$work/bad.json"
+expect 2 "bad config field" -- "$lmc" check --config "$work/bad.json"
+contains "$work/err" "bad.json: sus[0].arch" "bad config names file and field"
+printf '{"name": "x", "servers": [' > "$work/broken.json"
+expect 2 "malformed config" -- "$lmc" check --config "$work/broken.json"
+contains "$work/err" "broken.json" "malformed config names the file"
+expect 2 "preset with a classic model" -- "$lmc" check -m peterson --preset default
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

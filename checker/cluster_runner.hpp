@@ -1,0 +1,32 @@
+#pragma once
+// Runs the cluster model from the command line's choices: a preset or a
+// configuration file, and optionally a seeded design bug (mutant).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/model_registry.hpp"
+#include "checker/options.hpp"
+#include "checker/result.hpp"
+#include "model/cluster/config.hpp"
+#include "model/cluster/mutants.hpp"
+
+namespace lmc {
+
+struct ClusterSelection {
+  std::string preset = "default";
+  std::string config_file;  ///< wins over the preset when set
+  std::string mutant;
+};
+
+/// Loads and validates the selected configuration. On failure returns
+/// nullopt and sets `error` to a message naming the file and the field.
+std::optional<cluster::Config> load_cluster_config(const ClusterSelection& selection,
+                                                   std::string& error);
+
+CheckResult check_cluster(const cluster::Config& config, cluster::Mutant mutant,
+                          const SearchOptions& options);
+std::vector<PropertyInfo> cluster_properties(const cluster::Config& config);
+
+}  // namespace lmc

@@ -1,0 +1,286 @@
+// Faults, repairs, the CRD mirror protocol and the Cluster Manager
+// (shared/domain.md H, C, M; spec/cluster/actions.md).
+
+#include <bit>
+
+#include "model/cluster/cluster_model.hpp"
+
+namespace lmc::cluster {
+namespace {
+
+std::uint8_t bit(int i) {
+  return static_cast<std::uint8_t>(1u << i);
+}
+std::uint16_t bit16(int i) {
+  return static_cast<std::uint16_t>(1u << i);
+}
+
+}  // namespace
+
+int ClusterModel::cluster_manager(const State& s) const {
+  for (int m = 0; m < mus(); ++m) {
+    if ((s.cm_role >> m & 1) && (s.mu_up >> m & 1)) return m;
+  }
+  return -1;
+}
+
+bool ClusterModel::mu_crash(State& s, int mu) const {
+  if (!(s.mu_up >> mu & 1) || !spend_fault(s, FaultKind::mu_crash)) return false;
+  s.mu_up &= static_cast<std::uint8_t>(~bit(mu));
+  s.cm_role &= static_cast<std::uint8_t>(~bit(mu));  // the CM software dies with its MU
+  return true;
+}
+
+bool ClusterModel::mu_restart(State& s, int mu) const {
+  if (s.mu_up >> mu & 1) return false;
+  s.mu_up |= bit(mu);
+  // A Cluster Manager that restarts before its lease ran out finds the lease
+  // still its own on the CRD and takes the role up again; without this the
+  // lease would never expire and no MU would ever be CM (found by L2).
+  if (s.cm_lease == mu && topology_.crd_available_from(s, config_->mus[mu].server)) {
+    s.cm_role |= bit(mu);
+  }
+  return true;
+}
+
+bool ClusterModel::su_crash(State& s, int su) const {
+  if (!(s.su_up >> su & 1) || !spend_fault(s, FaultKind::su_crash)) return false;
+  s.su_up &= static_cast<std::uint8_t>(~bit(su));
+  for (int v = 0; v < vms(); ++v) {
+    auto& vm = s.vm[v];
+    auto& lm = s.lm[v];
+    const bool was_source = is_active(lm) && lm.source == su;
+    if (was_source && static_cast<Phase>(lm.phase) != Phase::committed) {
+      roll_back(s, v, Cause::source_lost);  // the target discards what it prepared
+    }
+    const bool was_target = is_active(lm) && lm.target == su;
+    if (was_target && static_cast<Phase>(lm.phase) != Phase::committed) {
+      // Everything prepared on the target is gone with it; the source sees
+      // the connection drop and aborts (it cannot resume on a dead target).
+      roll_back(s, v, Cause::target_lost);
+    }
+    vm.exec &= static_cast<std::uint8_t>(~bit(su));  // the guests running there are gone
+    vm.resident &= static_cast<std::uint8_t>(~bit(su));
+    if (vm.owner == su) vm.state = static_cast<std::uint8_t>(VmState::defined_only);
+  }
+  s.free_memory[su] = static_cast<std::int8_t>(config_->sus[su].memory);
+  return true;
+}
+
+bool ClusterModel::su_restart(State& s, int su) const {
+  if (s.su_up >> su & 1) return false;
+  s.su_up |= bit(su);
+  return true;
+}
+
+bool ClusterModel::isl_down(State& s, int link) const {
+  if (!(s.isl_up >> link & 1) || !spend_fault(s, FaultKind::isl_down)) return false;
+  s.isl_up &= static_cast<std::uint8_t>(~bit(link));
+  return true;
+}
+
+bool ClusterModel::isl_repair(State& s, int link) const {
+  if (s.isl_up >> link & 1) return false;
+  s.isl_up |= bit(link);
+  return true;
+}
+
+bool ClusterModel::disk_fail(State& s, int mirror) const {
+  if ((s.mirror_failed >> mirror & 1) || !spend_fault(s, FaultKind::disk_failure)) return false;
+  s.mirror_failed |= bit16(mirror);
+  return true;
+}
+
+bool ClusterModel::disk_repair(State& s, int mirror) const {
+  if (!(s.mirror_failed >> mirror & 1)) return false;
+  s.mirror_failed &= static_cast<std::uint16_t>(~bit16(mirror));
+  return true;
+}
+
+bool ClusterModel::disk_resync(State& s, int mirror) const {
+  const int cm = cluster_manager(s);
+  if (cm < 0 || !(s.mirror_stale >> mirror & 1)) return false;
+  const int server = config_->mus[cm].server;
+  // The stale mirror must be repaired and reachable; the copy comes from the
+  // mirror a read would use.
+  if (!topology_.reaches_mirror(s, server, mirror)) return false;
+  const int source = topology_.readable_mirror(s, server);
+  if (source < 0) return false;
+  if (s.mirror_behind >> source & 1) {
+    s.stale_read = 1;                  // the copy read a mirror that missed a write
+    s.mirror_behind |= bit16(mirror);  // copied from a source that was behind itself
+  } else {
+    s.mirror_behind &= static_cast<std::uint16_t>(~bit16(mirror));
+  }
+  s.mirror_stale &= static_cast<std::uint16_t>(~bit16(mirror));
+  s.milestones |= mirror_resynchronised;
+  return true;
+}
+
+bool ClusterModel::crd_write(State& s, int server) const {
+  if (!topology_.crd_available_from(s, server)) return false;
+  const int mirrors = static_cast<int>(topology_.mirrors().size());
+  bool written = false;
+  for (int m = 0; m < mirrors; ++m) {
+    const bool fresh = !(s.mirror_stale >> m & 1) && topology_.reaches_mirror(s, server, m);
+    if (is(Mutant::crd_single_mirror_write)) {
+      if (fresh && !written) {
+        s.mirror_behind &= static_cast<std::uint16_t>(~bit16(m));
+      } else {
+        s.mirror_behind |= bit16(m);
+      }
+      written |= fresh;
+      continue;
+    }
+    if (fresh) {
+      s.mirror_behind &= static_cast<std::uint16_t>(~bit16(m));
+    } else {
+      s.mirror_behind |= bit16(m);
+      s.mirror_stale |= bit16(m);  // missed this write: not to be read until resynced
+    }
+  }
+  return true;
+}
+
+bool ClusterModel::crd_read(State& s, int server) const {
+  int mirror = topology_.readable_mirror(s, server);
+  if (is(Mutant::read_stale_mirror)) {
+    mirror = -1;
+    for (int m = 0; m < static_cast<int>(topology_.mirrors().size()) && mirror < 0; ++m) {
+      if (topology_.reaches_mirror(s, server, m)) mirror = m;
+    }
+  }
+  if (mirror < 0) return false;
+  if (s.mirror_behind >> mirror & 1) s.stale_read = 1;
+  return true;
+}
+
+int ClusterModel::server_of_su_writer(const State& s, int su) const {
+  if (!topology_.su_reaches_crd(s, su)) return -1;
+  return config_->sus[su].server;
+}
+
+bool ClusterModel::cm_lease_expire(State& s) const {
+  if (s.cm_lease == kNone) return false;
+  const int holder = s.cm_lease;
+  const bool holder_alive =
+      (s.mu_up >> holder & 1) && topology_.crd_available_from(s, config_->mus[holder].server);
+  if (holder_alive) return false;
+  // A holder cut off from the CRD steps down before its lease runs out.
+  s.cm_role &= static_cast<std::uint8_t>(~bit(holder));
+  s.cm_lease = kNone;
+  return true;
+}
+
+bool ClusterModel::cm_takeover(State& s, int mu) const {
+  if (!(s.mu_up >> mu & 1) || (s.cm_role >> mu & 1)) return false;
+  const int server = config_->mus[mu].server;
+  if (is(Mutant::two_cluster_managers)) {
+    // Bug: judge by what the heartbeat shows, not by the lease on the CRD.
+    for (int m = 0; m < mus(); ++m) {
+      const bool visible = (s.cm_role >> m & 1) && (s.mu_up >> m & 1) &&
+                           topology_.servers_connected(s, server, config_->mus[m].server);
+      if (visible) return false;
+    }
+    s.cm_role |= bit(mu);
+    s.cm_lease = static_cast<std::uint8_t>(mu);
+    return true;
+  }
+  if (s.cm_lease != kNone) return false;
+  // The lowest running MU that reaches the CRD takes the lease (spec choice).
+  for (int m = 0; m < mu; ++m) {
+    if ((s.mu_up >> m & 1) && topology_.crd_available_from(s, config_->mus[m].server)) return false;
+  }
+  if (!crd_read(s, server) || !crd_write(s, server)) return false;
+  s.cm_role |= bit(mu);
+  s.cm_lease = static_cast<std::uint8_t>(mu);
+  return true;
+}
+
+void ClusterModel::refresh_view(const State& s, State& out) const {
+  const int cm = cluster_manager(s);
+  const int server = config_->mus[cm].server;
+  out.view_mu = 0;
+  for (int m = 0; m < mus(); ++m) {
+    if ((s.mu_up >> m & 1) && topology_.servers_connected(s, server, config_->mus[m].server)) {
+      out.view_mu |= bit(m);
+    }
+  }
+  out.view_su = 0;
+  for (int su = 0; su < sus(); ++su) {
+    if ((s.su_up >> su & 1) && topology_.servers_connected(s, server, config_->sus[su].server)) {
+      out.view_su |= bit(su);
+    }
+  }
+  out.view_isl = s.isl_up;
+  out.view_crd_degraded = (s.mirror_failed | s.mirror_stale) != 0;
+}
+
+bool ClusterModel::cm_observe(State& s) const {
+  if (cluster_manager(s) < 0) return false;
+  State view = s;
+  refresh_view(s, view);
+  if (view.view_mu == s.view_mu && view.view_su == s.view_su && view.view_isl == s.view_isl &&
+      view.view_crd_degraded == s.view_crd_degraded) {
+    return false;  // nothing changed since the last heartbeat round
+  }
+  s.view_mu = view.view_mu;
+  s.view_su = view.view_su;
+  s.view_isl = view.view_isl;
+  s.view_crd_degraded = view.view_crd_degraded;
+  return true;
+}
+
+bool ClusterModel::liveness_timeout(State& s, int su) const {
+  if ((s.liveness_expired >> su & 1) || topology_.su_reaches_crd(s, su)) return false;
+  s.liveness_expired |= bit(su);
+  return true;
+}
+
+bool ClusterModel::liveness_renew(State& s, int su) const {
+  if (!(s.liveness_expired >> su & 1) || !topology_.su_reaches_crd(s, su)) return false;
+  s.liveness_expired &= static_cast<std::uint8_t>(~bit(su));
+  return true;
+}
+
+const char* to_string(Status status) {
+  switch (status) {
+    case Status::normal:
+      return "NORMAL";
+    case Status::warning:
+      return "WARNING";
+    case Status::error:
+      return "ERROR";
+    case Status::inactive:
+      return "INACTIVE";
+  }
+  return "?";
+}
+
+Status management_status(const Topology& t, const State& s) {
+  const auto& c = t.config();
+  const auto all_mus = static_cast<std::uint8_t>((1u << c.mus.size()) - 1);
+  const auto all_links = static_cast<std::uint8_t>((1u << c.isl_links) - 1);
+  if (t.server_count() == 2 && c.isl_links > 0 && s.view_isl == 0) return Status::error;
+  if (s.view_mu != all_mus || s.view_isl != all_links || s.view_crd_degraded)
+    return Status::warning;
+  return Status::normal;
+}
+
+Status su_cluster_status(const Topology& t, const State& s, int cluster) {
+  const auto& c = t.config();
+  const auto& k = c.su_clusters[cluster];
+  if (!k.active) return Status::inactive;
+  if (!(s.view_su >> k.su_a & 1) || !(s.view_su >> k.su_b & 1)) return Status::error;
+  const bool two_servers = c.sus[k.su_a].server != c.sus[k.su_b].server;
+  const auto all_links = static_cast<std::uint8_t>((1u << c.isl_links) - 1);
+  if (s.view_crd_degraded || (two_servers && s.view_isl != all_links)) return Status::warning;
+  if (c.sus[k.su_a].arch == Arch::s390) {
+    for (int m = 0; m < static_cast<int>(c.mus.size()); ++m) {
+      if (!(s.view_mu >> m & 1)) return Status::warning;  // an SU /390 needs its MUs (M1)
+    }
+  }
+  return Status::normal;
+}
+
+}  // namespace lmc::cluster

@@ -1,0 +1,177 @@
+#pragma once
+// The cluster model: SE servers, MUs, SUs, ISL-E links, the CRD mirrors, the
+// Cluster Manager with its heartbeat view, and Live Migration in its four
+// phases with rejection, abort and rollback, under injected faults. It
+// satisfies lmc::Model; spec/cluster/README.md describes it rule by rule.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/cluster/config.hpp"
+#include "model/cluster/mutants.hpp"
+#include "model/cluster/state.hpp"
+#include "model/cluster/topology.hpp"
+#include "model/core/property.hpp"
+
+namespace lmc::cluster {
+
+enum class Kind : std::uint8_t {
+  // Faults: each costs one unit of the fault budget.
+  mu_crash,
+  su_crash,
+  isl_down,
+  disk_fail,
+  reserve_fails,
+  resume_fails,
+  // Repairs and housekeeping: free.
+  mu_restart,
+  su_restart,
+  isl_repair,
+  disk_repair,
+  disk_resync,
+  cm_lease_expire,
+  cm_takeover,
+  cm_observe,
+  liveness_timeout,
+  liveness_renew,
+  // Live Migration (WP §4.4).
+  lm_request,
+  lm_start,
+  reserve_target,
+  copy_round,
+  guest_write,
+  stop_io,
+  final_copy,
+  suspend,
+  hand_over,
+  resume,
+  cleanup,
+  abort,
+  abort_nonconvergence,
+  // VM definitions (WP §4.3, §5).
+  migrate_definition,
+  recover_definition,
+  activate_vm,
+  start_vm,
+  count
+};
+
+struct Action {
+  Kind kind;
+  std::uint8_t unit = 0;  ///< MU, SU, link, mirror or VM, by kind
+  std::uint8_t page = 0;  ///< guest_write only
+};
+
+class ClusterModel {
+ public:
+  using State = cluster::State;
+  using Action = cluster::Action;
+
+  ClusterModel(Config config, Mutant mutant);
+  ClusterModel(const ClusterModel& other);
+  ClusterModel& operator=(const ClusterModel&) = delete;
+
+  std::string name() const;
+  std::vector<State> initial_states() const;
+  void actions(const State& state, std::vector<Action>& out) const;
+  std::optional<State> next_state(const State& state, const Action& action) const;
+  /// A state without successors is an intended end when no LM is under way
+  /// (every request answered, budget spent, all repaired); with an LM under
+  /// way it is a deadlock.
+  bool is_terminal(const State& state) const;
+  std::uint64_t hash(const State& state) const;
+  std::vector<std::string> action_kinds() const;
+  std::size_t action_kind(const Action& action) const {
+    return static_cast<std::size_t>(action.kind);
+  }
+  /// Kinds this configuration can fire at all (coverage warns about the rest
+  /// only if they are enabled): faults of the scope's kinds and their repairs,
+  /// LM steps when requests are allowed, definition commands when offered.
+  bool action_kind_enabled(std::size_t kind) const;
+  std::string format_action(const State& state, const Action& action) const;
+  std::vector<Variable> describe(const State& state) const;
+  std::vector<Property<State>> properties() const;
+
+  const Config& config() const { return *config_; }
+  int cluster_manager(const State& s) const;  ///< the live CM MU, or -1
+  const Topology& topology() const { return topology_; }
+  Mutant mutant() const { return mutant_; }
+
+  // The actions, one function each; false when not enabled. Public so that
+  // unit tests can drive single steps.
+  bool apply(State& s, const Action& a) const;
+
+ private:
+  bool is(Mutant m) const { return mutant_ == m; }
+  int vms() const { return static_cast<int>(config_->vms.size()); }
+  int sus() const { return static_cast<int>(config_->sus.size()); }
+  int mus() const { return static_cast<int>(config_->mus.size()); }
+  bool fault_enabled(FaultKind kind) const;
+  bool spend_fault(State& s, FaultKind kind) const;
+
+  // Hardware, CRD and Cluster Manager (actions_hardware.cpp).
+  bool mu_crash(State& s, int mu) const;
+  bool mu_restart(State& s, int mu) const;
+  bool su_crash(State& s, int su) const;
+  bool su_restart(State& s, int su) const;
+  bool isl_down(State& s, int link) const;
+  bool isl_repair(State& s, int link) const;
+  bool disk_fail(State& s, int mirror) const;
+  bool disk_repair(State& s, int mirror) const;
+  bool disk_resync(State& s, int mirror) const;
+  bool cm_lease_expire(State& s) const;
+  bool cm_takeover(State& s, int mu) const;
+  bool cm_observe(State& s) const;
+  bool liveness_timeout(State& s, int su) const;
+  bool liveness_renew(State& s, int su) const;
+  bool crd_write(State& s, int server) const;
+  bool crd_read(State& s, int server) const;
+  int server_of_su_writer(const State& s, int su) const;  ///< -1 if no CRD path
+  void refresh_view(const State& s, State& view_out) const;
+
+  // Live Migration (actions_lm.cpp).
+  bool lm_request(State& s, int vm) const;
+  bool lm_start(State& s, int vm) const;
+  bool reserve_target(State& s, int vm, bool fails) const;
+  bool copy_round(State& s, int vm) const;
+  bool guest_write(State& s, int vm, int page) const;
+  bool stop_io(State& s, int vm) const;
+  bool final_copy(State& s, int vm) const;
+  bool suspend(State& s, int vm) const;
+  bool hand_over(State& s, int vm) const;
+  bool resume(State& s, int vm, bool fails) const;
+  bool cleanup(State& s, int vm) const;
+  bool abort_lm(State& s, int vm) const;
+  bool abort_nonconvergence(State& s, int vm) const;
+  void roll_back(State& s, int vm, Cause cause) const;
+  void end_request(State& s, int vm, Jv status) const;
+  bool target_reachable(const State& s, int vm) const;
+
+  // VM definitions (actions_definitions.cpp).
+  bool migrate_definition(State& s, int vm) const;
+  bool recover_definition(State& s, int vm) const;
+  bool activate_vm(State& s, int vm) const;
+  bool start_vm(State& s, int vm) const;
+
+  void add_liveness(std::vector<Property<State>>& props) const;
+  void add_goals(std::vector<Property<State>>& props) const;
+
+  // Ghost verdicts written after every step (observer.cpp).
+  void observe_step(const State& before, State& after) const;
+
+  std::unique_ptr<const Config> config_;
+  Topology topology_;
+  Mutant mutant_;
+};
+
+bool is_active(const Lm& lm);
+/// Cluster status from the CM's view (M3): of the management cluster, and of
+/// SU cluster k.
+enum class Status : std::uint8_t { normal, warning, error, inactive };
+const char* to_string(Status status);
+Status management_status(const Topology& topology, const State& s);
+Status su_cluster_status(const Topology& topology, const State& s, int cluster);
+
+}  // namespace lmc::cluster

@@ -1,0 +1,32 @@
+#include "model/cluster/config.hpp"
+
+namespace lmc::cluster {
+
+std::optional<int> Config::cluster_of(int su) const {
+  for (std::size_t c = 0; c < su_clusters.size(); ++c) {
+    if (su_clusters[c].su_a == su || su_clusters[c].su_b == su) return static_cast<int>(c);
+  }
+  return std::nullopt;
+}
+
+std::optional<int> Config::partner_of(int su) const {
+  const auto cluster = cluster_of(su);
+  if (!cluster) return std::nullopt;
+  const SuCluster& pair = su_clusters[static_cast<std::size_t>(*cluster)];
+  return pair.su_a == su ? pair.su_b : pair.su_a;
+}
+
+int Config::vm_index_by_name(const std::string& name) const {
+  for (std::size_t v = 0; v < vms.size(); ++v) {
+    if (vms[v].name == name) return static_cast<int>(v);
+  }
+  return -1;
+}
+
+std::string ConfigError::to_string() const {
+  // A whole-document error (e.g. an empty file) has no field to name.
+  if (field.empty()) return file + ": " + message;
+  return file + ": " + field + ": " + message;
+}
+
+}  // namespace lmc::cluster
