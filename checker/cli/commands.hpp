@@ -8,5 +8,7 @@ namespace lmc::cli {
 
 /// Registers `lmc check`; the callback stores the command's exit code.
 void add_check_command(CLI::App& app, int& exit_code);
+/// Registers `lmc prereq`: the /CHECK-VM-MIGRATION of one LM request.
+void add_prereq_command(CLI::App& app, int& exit_code);
 
 }  // namespace lmc::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lmc 0.1.0");
   int exit_code = 0;
   lmc::cli::add_check_command(app, exit_code);
+  lmc::cli::add_prereq_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -101,7 +101,9 @@ class ConflictCollector {
     }
     for (int v = 0; v < static_cast<int>(c_.vms.size()); ++v) {
       if (v != vm_ && s_.vm[v].owner == target_ && c_.vms[v].name == vm().name) {
+        // One conflict, however many holders (found by the Z3 agreement property).
         add("P6", "", fmt::format("VM name {} is used on {}", vm().name, tgt().name));
+        break;
       }
     }
     check_index();

@@ -107,5 +107,29 @@ expect 2 "malformed config" -- "$lmc" check --config "$work/broken.json"
 contains "$work/err" "broken.json" "malformed config names the file"
 expect 2 "preset with a classic model" -- "$lmc" check -m peterson --preset default
 
+# lmc prereq: every conflict, VMS2460 / VMS2404 + VMS2461, exit 0 / 1 / 2.
+examples=$(dirname "$0")/../../examples/prereq
+expect 0 "prereq possible" -- "$lmc" prereq --config "$examples/vm12prod-possible.json"
+contains "$work/out" "VMS2460 LIVE MIGRATION OF VM 'VM12PROD' TO 'ABGSU702' POSSIBLE (VM-INDEX 2)" "VMS2460"
+expect 1 "prereq memory" -- "$lmc" prereq --config "$examples/vm12prod-memory.json"
+contains "$work/out" "P5: VM12PROD needs 2 memory units, ABGSU702 has 1 free" "P5 named with values"
+expect 1 "prereq device" -- "$lmc" prereq --config "$examples/vm12prod-device-4683.json"
+contains "$work/out" "VMS2437,P11: device 4683" "VMS2437 for the device"
+expect 1 "prereq wait" -- "$lmc" prereq --config "$examples/vm-wait.json"
+contains "$work/out" "P13: VM12PROD is in state WAIT" "P13"
+expect 1 "prereq inactive" -- "$lmc" prereq --config "$examples/cluster-inactive.json"
+contains "$work/out" "P1: SU cluster SUC1 is INACTIVE" "P1 inactive"
+expect 1 "prereq several" -- "$lmc" prereq --config "$examples/several-conflicts.json" --json "$work/p.json"
+contains "$work/out" "VMS2461 LIVE MIGRATION OF VM 'VM12PROD' NOT POSSIBLE: 4 CONFLICT(S)" "all four conflicts"
+for rule in P5 P11 P12 P18; do contains "$work/p.json" "\"rule\": \"$rule\"" "json lists $rule"; done
+expect 1 "prereq several, model engine" -- "$lmc" prereq --config "$examples/several-conflicts.json" --engine model
+contains "$work/out" "4 CONFLICT(S)" "the C++ check agrees"
+expect 2 "prereq unknown vm" -- "$lmc" prereq --vm NOPE
+contains "$work/err" "--vm NOPE: no such VM" "unknown VM message"
+expect 2 "prereq unknown target" -- "$lmc" prereq --target SU9
+contains "$work/err" "--target SU9: no such SU" "unknown target message"
+expect 2 "prereq wrong source" -- "$lmc" prereq --source ABGSU702
+contains "$work/err" "--source ABGSU702: VM VM12PROD belongs to ABGSU701" "wrong source message"
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -1,0 +1,163 @@
+// `lmc prereq`: can this VM move there, and if not, every reason at once
+// (WP §4.2, /CHECK-VM-MIGRATION), discharged by Z3 or by the model's own
+// C++ check.
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cluster_runner.hpp"
+#include "checker/result.hpp"
+#include "checker/smt/prereq_solver.hpp"
+#include "model/cluster/cluster_model.hpp"
+
+namespace lmc::cli {
+namespace {
+
+struct PrereqArgs {
+  ClusterSelection cluster;
+  std::string vm;
+  std::string target;
+  std::string source;
+  std::string engine = "z3";
+  std::string json_file;
+};
+
+int find_su(const cluster::Config& c, const std::string& name) {
+  for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+    if (c.sus[su].name == name) return su;
+  }
+  return -1;
+}
+
+std::string names_of_sus(const cluster::Config& c) {
+  std::string names;
+  for (const auto& su : c.sus) names += (names.empty() ? "" : ", ") + su.name;
+  return names;
+}
+
+/// Resolves --vm, --source and --target against the configuration, or
+/// explains what is wrong (exit 2).
+bool resolve_request(const cluster::Config& c, const PrereqArgs& args, int& vm, int& target,
+                     std::string& error) {
+  vm = args.vm.empty() ? 0 : c.vm_index_by_name(args.vm);
+  if (vm < 0) {
+    error = fmt::format("--vm {}: no such VM in {}", args.vm, c.name);
+    return false;
+  }
+  if (!args.source.empty() && find_su(c, args.source) != c.vms[vm].su) {
+    error = fmt::format("--source {}: VM {} belongs to {}", args.source, c.vms[vm].name,
+                        c.sus[c.vms[vm].su].name);
+    return false;
+  }
+  if (args.target.empty()) {
+    const auto partner = c.partner_of(c.vms[vm].su);
+    if (!partner) {
+      error = fmt::format("--target: {} is in no SU cluster, name a target SU ({})",
+                          c.sus[c.vms[vm].su].name, names_of_sus(c));
+      return false;
+    }
+    target = *partner;
+    return true;
+  }
+  target = find_su(c, args.target);
+  if (target < 0) {
+    error = fmt::format("--target {}: no such SU (SUs: {})", args.target, names_of_sus(c));
+    return false;
+  }
+  return true;
+}
+
+int run_prereq(const PrereqArgs& args) {
+  std::string error;
+  const auto config = load_cluster_config(args.cluster, error);
+  int vm = 0;
+  int target = 0;
+  if (!config || !resolve_request(*config, args, vm, target, error)) {
+    fmt::print(stderr, "lmc prereq: error: {}\n", error);
+    return kExitBadInput;
+  }
+  const cluster::ClusterModel model(*config, cluster::Mutant::none);
+  const auto state = model.initial_states()[0];
+  const auto start = std::chrono::steady_clock::now();
+  smt::PrereqVerdict verdict;
+  if (args.engine == "z3") {
+    smt::PrereqSolver solver;
+    verdict = solver.check(model.topology(), state, vm, target);
+  } else {
+    verdict.conflicts = cluster::lm_conflicts(model.topology(), state, vm, target);
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto& name = config->vms[vm].name;
+  const auto& source = config->sus[config->vms[vm].su].name;
+  const auto& dest = config->sus[target].name;
+  fmt::print("/CHECK-VM-MIGRATION VM {} FROM {} TO {} ({}: {} checks, {:.2f} ms)\n", name, source,
+             dest, args.engine == "z3" ? "Z3" : "model", verdict.queries, ms);
+  nlohmann::json conflicts = nlohmann::json::array();
+  for (const auto& c : verdict.conflicts) {
+    const auto cause = c.message.empty() ? c.rule : c.message + "," + c.rule;
+    fmt::print("% VMS2404 LIVE MIGRATION OF VM '{}' NOT POSSIBLE. REASON: {}: {}\n", name, cause,
+               c.detail);
+    conflicts.push_back({{"rule", c.rule}, {"message", c.message}, {"detail", c.detail}});
+  }
+  const bool possible = verdict.conflicts.empty();
+  if (possible) {
+    fmt::print("% VMS2460 LIVE MIGRATION OF VM '{}' TO '{}' POSSIBLE{}\n", name, dest,
+               verdict.vm_index ? fmt::format(" (VM-INDEX {})", *verdict.vm_index) : "");
+  } else {
+    fmt::print("% VMS2461 LIVE MIGRATION OF VM '{}' NOT POSSIBLE: {} CONFLICT(S)\n", name,
+               verdict.conflicts.size());
+  }
+  if (!args.json_file.empty()) {
+    std::ofstream out(args.json_file);
+    if (!out) {
+      fmt::print(stderr, "lmc prereq: error: --json {}: cannot open the file for writing\n",
+                 args.json_file);
+      return kExitBadInput;
+    }
+    nlohmann::json json{{"vm", name},
+                        {"source", source},
+                        {"target", dest},
+                        {"possible", possible},
+                        {"engine", args.engine},
+                        {"conflicts", conflicts},
+                        {"queries", verdict.queries},
+                        {"milliseconds", ms}};
+    if (verdict.vm_index) json["vm_index"] = *verdict.vm_index;
+    out << json.dump(2) << "\n";
+  }
+  return possible ? 0 : 1;
+}
+
+}  // namespace
+
+void add_prereq_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PrereqArgs>();
+  auto* cmd = app.add_subcommand(
+      "prereq",
+      "Check the prerequisites P1-P19 of one LM request, as /CHECK-VM-MIGRATION does, and "
+      "report every conflict at once (VMS2404 per conflict, then VMS2461), or VMS2460 when the "
+      "LM is possible. The configuration's initial state gives the dynamic facts.\n"
+      "Exit codes: 0 possible, 1 not possible, 2 bad usage or input.");
+  cmd->add_option("--preset", args->cluster.preset, "A built-in configuration")
+      ->capture_default_str();
+  cmd->add_option("--config,-c", args->cluster.config_file, "A JSON configuration file");
+  cmd->add_option("--vm", args->vm, "The VM to migrate (default: the configuration's first VM)");
+  cmd->add_option("--target", args->target, "The target SU (default: the other SU of its cluster)");
+  cmd->add_option("--source", args->source, "The source SU, checked against the VM's definition");
+  cmd->add_option("--engine", args->engine,
+                  "z3: named constraints discharged by Z3 with assumption literals; model: the "
+                  "cluster model's own C++ check")
+      ->check(CLI::IsMember({"z3", "model"}))
+      ->capture_default_str();
+  cmd->add_option("--json", args->json_file,
+                  "Write vm, source, target, possible, conflicts (rule, message, detail), "
+                  "vm_index, queries, milliseconds");
+  cmd->callback([args, &exit_code] { exit_code = run_prereq(*args); });
+}
+
+}  // namespace lmc::cli

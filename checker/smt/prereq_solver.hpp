@@ -1,0 +1,44 @@
+#pragma once
+// The LM prerequisites P1-P19 discharged by Z3: the one interface to the SMT
+// solver (nothing else in the project includes z3++.h). Each rule instance is
+// a named constraint guarded by an assumption literal; one context and one
+// solver serve every check, because an assumption check costs microseconds
+// and a fresh solver milliseconds. One unsat core is not all conflicts, so
+// every named constraint is checked on its own.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/cluster/prerequisites.hpp"
+
+namespace lmc::smt {
+
+struct PrereqVerdict {
+  /// Every violated rule instance, in rule order: empty when the LM is
+  /// possible (VMS2460).
+  std::vector<cluster::Conflict> conflicts;
+  /// VM-INDEX: for *ANY the free index Z3 picked, for a fixed index that
+  /// index; unset when P7 is violated.
+  std::optional<int> vm_index;
+  std::size_t queries = 0;  ///< solver checks made
+};
+
+class PrereqSolver {
+ public:
+  PrereqSolver();
+  ~PrereqSolver();
+  PrereqSolver(const PrereqSolver&) = delete;
+  PrereqSolver& operator=(const PrereqSolver&) = delete;
+
+  /// Checks an LM of `vm` from its owner to `target` in `state`.
+  PrereqVerdict check(const cluster::Topology& topology, const cluster::State& state, int vm,
+                      int target);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lmc::smt
