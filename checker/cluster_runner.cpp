@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "checker/check.hpp"
+#include "checker/smt/prereq_table.hpp"
 #include "model/cluster/cluster_model.hpp"
 
 namespace lmc {
@@ -47,8 +48,20 @@ std::optional<cluster::Config> load_cluster_config(const ClusterSelection& selec
 }
 
 CheckResult check_cluster(const cluster::Config& config, cluster::Mutant mutant,
-                          const SearchOptions& options) {
-  return check(cluster::ClusterModel(config, mutant), options);
+                          const SearchOptions& options, PrereqEngine engine) {
+  cluster::ClusterModel model(config, mutant);
+  if (engine == PrereqEngine::model) return check(model, options);
+  const auto table = std::make_shared<const smt::PrereqTable>(model);
+  model.set_prerequisite_oracle([table](const cluster::State& state, int vm, int target) {
+    return table->lookup(state, vm, target);
+  });
+  auto result = check(model, options);
+  const auto& stats = table->stats();
+  result.notes.push_back(fmt::format(
+      "prerequisites: Z3 discharged {} queries for {} fact combinations in {:.3f} s before the "
+      "search; {} lookups fell back to the C++ check",
+      stats.queries, stats.entries, stats.seconds, table->misses()));
+  return result;
 }
 
 std::vector<PropertyInfo> cluster_properties(const cluster::Config& config) {

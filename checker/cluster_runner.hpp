@@ -25,8 +25,14 @@ struct ClusterSelection {
 std::optional<cluster::Config> load_cluster_config(const ClusterSelection& selection,
                                                    std::string& error);
 
+enum class PrereqEngine { model, z3 };
+
+/// With PrereqEngine::z3 the LM requests take their prerequisite verdicts from
+/// a table Z3 fills before the search; the result's notes say how many
+/// queries that took and how long.
 CheckResult check_cluster(const cluster::Config& config, cluster::Mutant mutant,
-                          const SearchOptions& options);
+                          const SearchOptions& options,
+                          PrereqEngine engine = PrereqEngine::model);
 std::vector<PropertyInfo> cluster_properties(const cluster::Config& config);
 
 }  // namespace lmc

@@ -66,6 +66,7 @@ nlohmann::json result_to_json(const CheckResult& result) {
     coverage.push_back({{"action", c.action}, {"count", c.count}, {"enabled", c.enabled}});
   }
   json["coverage"] = coverage;
+  if (!result.notes.empty()) json["notes"] = result.notes;
   if (const auto* failure = first_failure(result); failure && failure->trace) {
     auto counterexample = trace_to_json(*failure->trace);
     counterexample["property"] = failure->name;

@@ -95,6 +95,7 @@ void write_trace_text(std::ostream& out, const Trace& trace) {
 void write_text_report(std::ostream& out, const CheckResult& result,
                        const TextReportOptions& options) {
   write_summary(out, result);
+  for (const auto& note : result.notes) fmt::print(out, "{}\n", note);
   write_properties(out, result);
   write_coverage(out, result);
   for (const auto& p : result.properties) {

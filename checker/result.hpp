@@ -86,6 +86,9 @@ struct CheckResult {
   SearchStats stats;
   std::vector<PropertyResult> properties;
   std::vector<CoverageEntry> coverage;
+  /// Model-specific lines for the report (e.g. how Z3 discharged the LM
+  /// prerequisites before the search).
+  std::vector<std::string> notes;
 
   const PropertyResult* find(std::string_view name) const;
 };

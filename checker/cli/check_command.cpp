@@ -22,6 +22,7 @@ struct CheckArgs {
   ClusterSelection cluster;
   bool list_mutants = false;
   bool preset_given = false;
+  std::string prereq = "model";
   bool list_presets = false;
   bool list_models = false;
   bool list_properties = false;
@@ -113,7 +114,8 @@ int run_cluster(CheckArgs& args) {
     return 0;
   }
   apply_cli_options(args);
-  return write_reports(args, check_cluster(*config, *mutant, args.options));
+  const auto engine = args.prereq == "z3" ? PrereqEngine::z3 : PrereqEngine::model;
+  return write_reports(args, check_cluster(*config, *mutant, args.options, engine));
 }
 
 int run_check(CheckArgs& args) {
@@ -185,6 +187,11 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--list-mutants", args->list_mutants,
                 "List the seeded design bugs: name, the property it must break, its preset");
   cmd->add_flag("--list-presets", args->list_presets, "List the cluster model's presets");
+  cmd->add_option("--prereq", args->prereq,
+                  "Cluster model: where LM requests get their P1-P19 verdicts: model (the C++ "
+                  "check) or z3 (a table Z3 fills before the search)")
+      ->check(CLI::IsMember({"model", "z3"}))
+      ->capture_default_str();
   cmd->add_flag("--list-models", args->list_models, "List the built-in models and parameters");
   cmd->add_flag("--list-properties", args->list_properties,
                 "List the model's properties: name, kind, domain rule IDs");

@@ -56,9 +56,7 @@ bool ClusterModel::lm_request(State& s, int v) const {
   lm.target = static_cast<std::uint8_t>(*target);
   lm.snapshot_state = vm.state;
   lm.snapshot_attached = vm.attached;
-  PrerequisiteOptions options;
-  options.check_p16 = !is(Mutant::second_lm_same_source);
-  if (!lm_conflicts(topology_, s, v, *target, options).empty()) {
+  if (!conflicts(s, v, *target).empty()) {
     end_request(s, v, Jv::rejected_AF);  // A1: nothing else changes
     return true;
   }

@@ -24,7 +24,21 @@ ClusterModel::ClusterModel(Config config, Mutant mutant)
 ClusterModel::ClusterModel(const ClusterModel& other)
     : config_(std::make_unique<const Config>(*other.config_)),
       topology_(*config_),
-      mutant_(other.mutant_) {}
+      mutant_(other.mutant_),
+      oracle_(other.oracle_) {}
+
+std::vector<Conflict> ClusterModel::conflicts(const State& state, int vm, int target) const {
+  if (oracle_) {
+    auto found = oracle_(state, vm, target);
+    if (is(Mutant::second_lm_same_source)) {
+      std::erase_if(found, [](const Conflict& c) { return c.rule == "P16"; });
+    }
+    return found;
+  }
+  PrerequisiteOptions options;
+  options.check_p16 = !is(Mutant::second_lm_same_source);
+  return lm_conflicts(topology_, state, vm, target, options);
+}
 
 std::string ClusterModel::name() const {
   std::string text = "cluster(" + config_->name;

@@ -4,6 +4,7 @@
 // phases with rejection, abort and rollback, under injected faults. It
 // satisfies lmc::Model; spec/cluster/README.md describes it rule by rule.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "model/cluster/config.hpp"
 #include "model/cluster/mutants.hpp"
+#include "model/cluster/prerequisites.hpp"
 #include "model/cluster/state.hpp"
 #include "model/cluster/topology.hpp"
 #include "model/core/property.hpp"
@@ -94,6 +96,15 @@ class ClusterModel {
   std::vector<Variable> describe(const State& state) const;
   std::vector<Property<State>> properties() const;
 
+  /// Where an LM request takes its prerequisite verdict from: by default the
+  /// model's own C++ check (lm_conflicts); `lmc check --prereq z3` installs a
+  /// table that Z3 filled before the search. Must be safe to call from many
+  /// threads at once.
+  using PrerequisiteOracle =
+      std::function<std::vector<Conflict>(const State& state, int vm, int target)>;
+  void set_prerequisite_oracle(PrerequisiteOracle oracle) { oracle_ = std::move(oracle); }
+  std::vector<Conflict> conflicts(const State& state, int vm, int target) const;
+
   const Config& config() const { return *config_; }
   int cluster_manager(const State& s) const;  ///< the live CM MU, or -1
   const Topology& topology() const { return topology_; }
@@ -164,6 +175,7 @@ class ClusterModel {
   std::unique_ptr<const Config> config_;
   Topology topology_;
   Mutant mutant_;
+  PrerequisiteOracle oracle_;
 };
 
 bool is_active(const Lm& lm);

@@ -47,7 +47,7 @@ void request_outputs(const Context& x, std::vector<std::string>& out) {
   const auto& name = x.c.vms[x.v].name;
   const auto& source = x.c.sus[lm.source].name;
   if (static_cast<Jv>(lm.jv) == Jv::rejected_AF) {
-    for (const auto& conflict : lm_conflicts(x.model.topology(), x.before, x.v, lm.target)) {
+    for (const auto& conflict : x.model.conflicts(x.before, x.v, lm.target)) {
       const auto cause = conflict.message.empty() ? conflict.rule : conflict.message;
       out.push_back(console("source", source,
                             fmt::format("VMS2404 LIVE MIGRATION OF VM {} REJECTED: {} ({}: {})",

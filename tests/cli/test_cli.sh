@@ -107,6 +107,10 @@ expect 2 "malformed config" -- "$lmc" check --config "$work/broken.json"
 contains "$work/err" "broken.json" "malformed config names the file"
 expect 2 "preset with a classic model" -- "$lmc" check -m peterson --preset default
 
+expect 0 "check with Z3 prerequisites" -- "$lmc" check --prereq z3
+contains "$work/out" "prerequisites: Z3 discharged" "Z3 table reported"
+contains "$work/out" "states: 190005," "same states as the C++ check"
+
 # lmc prereq: every conflict, VMS2460 / VMS2404 + VMS2461, exit 0 / 1 / 2.
 examples=$(dirname "$0")/../../examples/prereq
 expect 0 "prereq possible" -- "$lmc" prereq --config "$examples/vm12prod-possible.json"

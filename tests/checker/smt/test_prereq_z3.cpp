@@ -1,0 +1,53 @@
+// Z3 and the exploration: `--prereq z3` must not change a single state count
+// or verdict, and must never fall back to the C++ check on a preset.
+
+#include <catch2/catch.hpp>
+
+#include "../../model/cluster/cluster_fixture.hpp"
+#include "checker/smt/prereq_solver.hpp"
+#include "model/cluster/cluster_model.hpp"
+
+using namespace lmc;
+using lmc::testing::load_preset_config;
+
+TEST_CASE("Every preset explores the same with Z3's prerequisite table", "[smt][prereq]") {
+  for (const auto& preset : cluster::preset_names()) {
+    INFO(preset);
+    const auto config = load_preset_config(preset);
+    SearchOptions options;
+    options.progress_interval_seconds = 0;
+    const auto own = check_cluster(config, cluster::Mutant::none, options, PrereqEngine::model);
+    const auto z3 = check_cluster(config, cluster::Mutant::none, options, PrereqEngine::z3);
+    CHECK(z3.verdict == own.verdict);
+    CHECK(z3.stats.states == own.stats.states);
+    CHECK(z3.stats.transitions == own.stats.transitions);
+    REQUIRE(z3.notes.size() == 1);
+    CHECK_THAT(z3.notes[0], Catch::Contains("; 0 lookups fell back to the C++ check"));
+    for (std::size_t i = 0; i < own.properties.size(); ++i) {
+      CHECK(z3.properties[i].status == own.properties[i].status);
+    }
+  }
+}
+
+TEST_CASE("For VM-INDEX=*ANY Z3 picks an index that is free on the target", "[smt][prereq]") {
+  auto config = load_preset_config("two-vms");
+  config.vms[0].index = 0;  // *ANY
+  config.vms[1].su = 1;     // VM13TEST (index 3) now lives on the target
+  config.sus[1].max_vm_index = 3;
+  const cluster::ClusterModel model(config, cluster::Mutant::none);
+  auto state = model.initial_states()[0];
+  state.vm[1].owner = 1;
+  smt::PrereqSolver solver;
+  const auto verdict = solver.check(model.topology(), state, 0, 1);
+  CHECK(verdict.conflicts.empty());
+  REQUIRE(verdict.vm_index.has_value());
+  CHECK(*verdict.vm_index >= 1);
+  CHECK(*verdict.vm_index <= 3);
+  CHECK(*verdict.vm_index != 3);
+  config.sus[1].max_vm_index = 0;  // no index at all: P7
+  const cluster::ClusterModel full(config, cluster::Mutant::none);
+  const auto rejected = solver.check(full.topology(), state, 0, 1);
+  REQUIRE(rejected.conflicts.size() == 1);
+  CHECK(rejected.conflicts[0].rule == "P7");
+  CHECK_FALSE(rejected.vm_index.has_value());
+}
