@@ -10,5 +10,7 @@ namespace lmc::cli {
 void add_check_command(CLI::App& app, int& exit_code);
 /// Registers `lmc prereq`: the /CHECK-VM-MIGRATION of one LM request.
 void add_prereq_command(CLI::App& app, int& exit_code);
+/// Registers `lmc prove`: rule-level theorems discharged by Z3.
+void add_prove_command(CLI::App& app, int& exit_code);
 
 }  // namespace lmc::cli

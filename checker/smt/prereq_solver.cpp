@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "checker/smt/request_facts.hpp"
+#include "checker/smt/rule_formulas.hpp"
 #include "model/cluster/config.hpp"
 
 namespace lmc::smt {
@@ -91,22 +92,23 @@ std::vector<NamedRule> resource_rules(const RequestFacts& f, FactTerms& t, z3::c
   std::vector<NamedRule> rules;
   const auto free = t.integer("free_memory_target", f.free_memory);
   const auto need = t.integer("vm_memory", f.vm_memory);
-  rules.push_back({"P5", "", free >= need, [f] {
+  rules.push_back({"P5", "", rules::p5_memory(free, need), [f] {
                      return fmt::format("{} needs {} memory units, {} has {} free", f.vm,
                                         f.vm_memory, f.target.name, f.free_memory);
                    }});
   const auto name_used = t.boolean("name_used_target", f.name_used);
-  rules.push_back({"P6", "", !name_used,
+  rules.push_back({"P6", "", rules::p6_name(name_used),
                    [f] { return fmt::format("VM name {} is used on {}", f.vm, f.target.name); }});
   // P7: some index the VM may take is free on the target; for *ANY the
   // solver picks it.
   const auto index = ctx.int_const("vm_index_on_target");
   const auto fixed = t.integer("vm_index_fixed", f.vm_index);
   const auto max_index = t.integer("max_index_target", f.max_index);
-  z3::expr p7 = index >= 1 && index <= max_index && (fixed == 0 || index == fixed);
+  std::vector<z3::expr> used;
   for (std::size_t i = 0; i < f.used_indexes.size(); ++i) {
-    p7 = p7 && index != t.integer(fmt::format("used_index_{}", i), f.used_indexes[i]);
+    used.push_back(t.integer(fmt::format("used_index_{}", i), f.used_indexes[i]));
   }
+  const auto p7 = rules::p7_index(index, fixed, max_index, used);
   rules.push_back(
       {"P7", "", p7, [f] {
          return f.vm_index > 0
@@ -115,7 +117,7 @@ std::vector<NamedRule> resource_rules(const RequestFacts& f, FactTerms& t, z3::c
        }});
   const auto defs = t.integer("definitions_target_p8", f.definitions);
   const auto max_defs = t.integer("max_definitions_target", f.max_definitions);
-  rules.push_back({"P8", "", defs < max_defs, [f] {
+  rules.push_back({"P8", "", rules::p8_definitions(defs, max_defs), [f] {
                      return fmt::format("{} holds its maximum of {} VM definitions", f.target.name,
                                         f.max_definitions);
                    }});
@@ -129,10 +131,10 @@ std::vector<NamedRule> device_rules(const RequestFacts& f, FactTerms& t) {
     const auto generated = t.boolean("generated_" + d.id, d.generated);
     const auto exclusive = t.boolean("exclusive_" + d.id, d.exclusive);
     const auto taken = t.boolean("taken_" + d.id, d.taken);
-    rules.push_back({"P10", "", generated, [d, f] {
+    rules.push_back({"P10", "", rules::p10_generated(generated), [d, f] {
                        return fmt::format("device {} is not generated on {}", d.id, f.target.name);
                      }});
-    rules.push_back({"P11", "VMS2437", z3::implies(generated && exclusive, !taken), [d, f] {
+    rules.push_back({"P11", "VMS2437", rules::p11_available(generated, exclusive, taken), [d, f] {
                        return fmt::format("device {} is exclusively assigned to another VM on {}",
                                           d.id, f.target.name);
                      }});

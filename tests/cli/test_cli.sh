@@ -135,5 +135,16 @@ contains "$work/err" "--target SU9: no such SU" "unknown target message"
 expect 2 "prereq wrong source" -- "$lmc" prereq --source ABGSU702
 contains "$work/err" "--source ABGSU702: VM VM12PROD belongs to ABGSU701" "wrong source message"
 
+# lmc prove: the theorem holds, and each rule it assumes is needed.
+expect 0 "prove" -- "$lmc" prove --json "$work/prove.json"
+contains "$work/out" "theorem reservation_cannot_fail: proved" "theorem proved"
+contains "$work/prove.json" '"proved": true' "prove json"
+for rule in P5 P6 P7 P8 P10 P11; do
+  expect 1 "prove without $rule" -- "$lmc" prove --drop "$rule"
+  contains "$work/out" "COUNTEREXAMPLE" "counterexample without $rule"
+done
+contains "$work/out" "device" "the P11 counterexample names a device"
+expect 2 "prove unknown rule" -- "$lmc" prove --drop P99
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
