@@ -65,6 +65,17 @@ Config random_config() {
   if (perturb()) target.vm_groups = subset(std::vector<std::string>{"GRP1"});
   maybe(target.config_update_running, rc::gen::arbitrary<bool>());
   maybe(target.shutdown_initiated, rc::gen::arbitrary<bool>());
+  if (perturb()) {
+    // Up to three extents of other guests, non-overlapping, anywhere.
+    int position = *rc::gen::inRange(0, 4);
+    const int extents = *rc::gen::inRange(1, 4);
+    for (int e = 0; e < extents && position < target.memory; ++e) {
+      const int size = *rc::gen::inRange(1, 4);
+      if (position + size > target.memory) break;
+      target.memory_map.push_back({position, size, "OTHER"});
+      position += size + *rc::gen::inRange(0, 4);
+    }
+  }
   maybe(c.sus[0].config_update_running, rc::gen::arbitrary<bool>());
   maybe(c.su_clusters[0].active, rc::gen::arbitrary<bool>());
   maybe(c.isl_links, rc::gen::inRange(0, 3));
@@ -122,6 +133,16 @@ TEST_CASE("Z3 and the model's C++ check report the same conflicts", "[properties
     const bool p7_holds = std::none_of(expected.begin(), expected.end(),
                                        [](const Conflict& c) { return c.rule == "P7"; });
     RC_ASSERT(verdict.vm_index.has_value() == p7_holds);
+    if (verdict.placement) {
+      // Z3's placement really is a free contiguous piece.
+      const int start = *verdict.placement;
+      const int end = start + model.config().vms[0].memory;
+      RC_ASSERT(start >= 0);
+      RC_ASSERT(end <= model.config().sus[1].memory);
+      for (const auto& e : model.config().sus[1].memory_map) {
+        RC_ASSERT(end <= e.start || start >= e.start + e.size);
+      }
+    }
     RC_TAG(expected.empty() ? "possible" : "rejected");
   });
 }

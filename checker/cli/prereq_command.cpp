@@ -108,6 +108,11 @@ int run_prereq(const PrereqArgs& args) {
   if (possible) {
     fmt::print("% VMS2460 LIVE MIGRATION OF VM '{}' TO '{}' POSSIBLE{}\n", name, dest,
                verdict.vm_index ? fmt::format(" (VM-INDEX {})", *verdict.vm_index) : "");
+    if (verdict.placement) {
+      const int size = config->vms[vm].memory;
+      fmt::print("placement on {}: memory units {}..{} (contiguous)\n", dest, *verdict.placement,
+                 *verdict.placement + size - 1);
+    }
   } else {
     fmt::print("% VMS2461 LIVE MIGRATION OF VM '{}' NOT POSSIBLE: {} CONFLICT(S)\n", name,
                verdict.conflicts.size());
@@ -128,6 +133,7 @@ int run_prereq(const PrereqArgs& args) {
                         {"queries", verdict.queries},
                         {"milliseconds", ms}};
     if (verdict.vm_index) json["vm_index"] = *verdict.vm_index;
+    if (verdict.placement) json["placement_start"] = *verdict.placement;
     out << json.dump(2) << "\n";
   }
   return possible ? 0 : 1;

@@ -24,6 +24,9 @@ struct NamedRule {
   std::string message;
   z3::expr constraint;
   std::function<std::string()> detail;
+  /// A solver constant whose value in a satisfying model answers the user:
+  /// the VM index chosen (P7) or where the VM's memory goes (P5 on /390).
+  const char* witness = nullptr;
 };
 
 /// The facts as solver constants. Each is pinned to its value by an equality
@@ -96,6 +99,21 @@ std::vector<NamedRule> resource_rules(const RequestFacts& f, FactTerms& t, z3::c
                      return fmt::format("{} needs {} memory units, {} has {} free", f.vm,
                                         f.vm_memory, f.target.name, f.free_memory);
                    }});
+  if (f.target.arch == kS390 && !f.target_extents.empty()) {
+    const auto start = ctx.int_const("placement_start");
+    const auto memory = t.integer("target_memory", f.target_memory);
+    std::vector<std::pair<z3::expr, z3::expr>> extents;
+    for (std::size_t e = 0; e < f.target_extents.size(); ++e) {
+      extents.emplace_back(t.integer(fmt::format("extent{}_start", e), f.target_extents[e].first),
+                           t.integer(fmt::format("extent{}_size", e), f.target_extents[e].second));
+    }
+    rules.push_back({"P5", "", rules::p5_contiguous(start, need, memory, extents),
+                     [f] {
+                       return fmt::format("{} needs {} contiguous units on {}, none is free", f.vm,
+                                          f.vm_memory, f.target.name);
+                     },
+                     "placement_start"});
+  }
   const auto name_used = t.boolean("name_used_target", f.name_used);
   rules.push_back({"P6", "", rules::p6_name(name_used),
                    [f] { return fmt::format("VM name {} is used on {}", f.vm, f.target.name); }});
@@ -110,11 +128,13 @@ std::vector<NamedRule> resource_rules(const RequestFacts& f, FactTerms& t, z3::c
   }
   const auto p7 = rules::p7_index(index, fixed, max_index, used);
   rules.push_back(
-      {"P7", "", p7, [f] {
+      {"P7", "", p7,
+       [f] {
          return f.vm_index > 0
                     ? fmt::format("VM index {} is not free on {}", f.vm_index, f.target.name)
                     : fmt::format("no free VM index on {} for VM-INDEX=*ANY", f.target.name);
-       }});
+       },
+       "vm_index_on_target"});
   const auto defs = t.integer("definitions_target_p8", f.definitions);
   const auto max_defs = t.integer("max_definitions_target", f.max_definitions);
   rules.push_back({"P8", "", rules::p8_definitions(defs, max_defs), [f] {
@@ -217,9 +237,10 @@ PrereqVerdict PrereqSolver::check(const cluster::Topology& topology, const clust
     ++verdict.queries;
     if (solver.check(assumptions) == z3::unsat) {
       verdict.conflicts.push_back({rules[i].rule, rules[i].message, rules[i].detail()});
-    } else if (rules[i].rule == "P7") {
-      verdict.vm_index =
-          solver.get_model().eval(ctx.int_const("vm_index_on_target"), true).get_numeral_int();
+    } else if (rules[i].witness != nullptr) {
+      const int value =
+          solver.get_model().eval(ctx.int_const(rules[i].witness), true).get_numeral_int();
+      (rules[i].rule == "P7" ? verdict.vm_index : verdict.placement) = value;
     }
   }
   solver.pop();

@@ -22,6 +22,9 @@ struct PrereqVerdict {
   /// VM-INDEX: for *ANY the free index Z3 picked, for a fixed index that
   /// index; unset when P7 is violated.
   std::optional<int> vm_index;
+  /// SU /390 with a memory map: the first unit of the contiguous piece Z3
+  /// found for the VM; unset when there is no map or no such piece.
+  std::optional<int> placement;
   std::size_t queries = 0;  ///< solver checks made
 };
 

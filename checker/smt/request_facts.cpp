@@ -43,6 +43,8 @@ RequestFacts read_request_facts(const Topology& topology, const State& state, in
   f.target_reachable = topology.su_reachable(state, s, t);
   f.isl_links = c.isl_links;
   f.free_memory = state.free_memory[t];
+  f.target_memory = c.sus[t].memory;
+  for (const auto& e : c.sus[t].memory_map) f.target_extents.emplace_back(e.start, e.size);
   f.vm_memory = vm.memory;
   f.vm_index = vm.index;
   f.max_index = c.sus[t].max_vm_index;

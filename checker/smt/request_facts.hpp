@@ -45,6 +45,9 @@ struct RequestFacts {
   std::string cluster_name;
   int isl_links = 0;
   int free_memory = 0;
+  int target_memory = 0;
+  /// (start, size) of the extents mapped on the target (SU /390 contiguity).
+  std::vector<std::pair<int, int>> target_extents;
   int vm_memory = 0;
   bool name_used = false;
   int vm_index = 0;  ///< 0: *ANY

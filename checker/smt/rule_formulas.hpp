@@ -15,6 +15,17 @@ inline z3::expr p5_memory(const z3::expr& free, const z3::expr& need) {
   return free >= need;
 }
 
+/// P5 on SU /390: `start` places the VM in one contiguous piece of the
+/// target's memory that overlaps none of the mapped extents (start, size).
+inline z3::expr p5_contiguous(const z3::expr& start, const z3::expr& need, const z3::expr& memory,
+                              const std::vector<std::pair<z3::expr, z3::expr>>& extents) {
+  z3::expr rule = start >= 0 && start + need <= memory;
+  for (const auto& [begin, size] : extents) {
+    rule = rule && (start + need <= begin || start >= begin + size);
+  }
+  return rule;
+}
+
 /// P6: the VM's name is not used on the target.
 inline z3::expr p6_name(const z3::expr& name_used) {
   return !name_used;

@@ -63,7 +63,10 @@ bool ClusterModel::su_crash(State& s, int su) const {
     vm.resident &= static_cast<std::uint8_t>(~bit(su));
     if (vm.owner == su) vm.state = static_cast<std::uint8_t>(VmState::defined_only);
   }
-  s.free_memory[su] = static_cast<std::int8_t>(config_->sus[su].memory);
+  // The model's guests are gone; the mapped guests outside it are not modelled
+  // as crashing with it and keep their extents.
+  s.free_memory[su] =
+      static_cast<std::int8_t>(config_->sus[su].memory - config_->sus[su].mapped_memory());
   return true;
 }
 

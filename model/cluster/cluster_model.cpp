@@ -60,8 +60,10 @@ std::vector<State> ClusterModel::initial_states() const {
   s.view_mu = s.mu_up;
   s.view_su = s.su_up;
   s.view_isl = s.isl_up;
-  for (int su = 0; su < sus(); ++su)
-    s.free_memory[su] = static_cast<std::int8_t>(config_->sus[su].memory);
+  for (int su = 0; su < sus(); ++su) {
+    const auto& unit = config_->sus[su];
+    s.free_memory[su] = static_cast<std::int8_t>(unit.memory - unit.mapped_memory());
+  }
   for (int v = 0; v < vms(); ++v) {
     const auto& vm = config_->vms[v];
     auto& d = s.vm[v];

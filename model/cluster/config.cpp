@@ -29,4 +29,10 @@ std::string ConfigError::to_string() const {
   return file + ": " + field + ": " + message;
 }
 
+int Su::mapped_memory() const {
+  int total = 0;
+  for (const auto& extent : memory_map) total += extent.size;
+  return total;
+}
+
 }  // namespace lmc::cluster

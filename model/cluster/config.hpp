@@ -56,6 +56,14 @@ struct Device {
   Usage usage = Usage::exclusive;
 };
 
+/// Memory held on an SU by a guest outside the model (WP §4.2: on SU /390 a
+/// VM needs its memory in one contiguous piece, so where it lies matters).
+struct MemoryExtent {
+  int start = 0;
+  int size = 0;
+  std::string holder;
+};
+
 struct Su {
   std::string name;
   int server = 0;
@@ -72,7 +80,11 @@ struct Su {
   std::vector<std::string> assignment_sets;
   std::vector<std::string> network_segments;  ///< P9: not checked by LM
   bool config_update_running = false;         ///< /START-CONFIGURATION-UPDATE (P17)
-  bool shutdown_initiated = false;            ///< VM2000 shutdown (P18)
+  bool shutdown_initiated = false;
+  /// Extents held by guests outside the model: they count against the
+  /// free memory, and on SU /390 an LM target needs a contiguous gap (P5).
+  std::vector<MemoryExtent> memory_map;
+  int mapped_memory() const;  ///< VM2000 shutdown (P18)
 };
 
 struct SuCluster {

@@ -440,12 +440,21 @@ int read_rewas_version(const Json& value, const std::string& path) {
   return (text[1] - '0') * 10 + (text[3] - '0');
 }
 
+MemoryExtent read_extent(const Json& value, const std::string& path) {
+  ObjectReader object(value, path, {"start", "size", "holder"});
+  MemoryExtent extent;
+  read_field(object, "start", extent.start, Presence::required);
+  read_field(object, "size", extent.size, Presence::required);
+  read_field(object, "holder", extent.holder);
+  return extent;
+}
+
 Su read_su(const Json& value, const std::string& path, const NameIndex& servers) {
   ObjectReader object(
       value, path,
       {"name", "server", "arch", "mode", "memory", "max_vm_definitions", "max_vm_index",
        "rewas_version", "devices", "exclusively_used", "cpu_pools", "vm_groups", "assignment_sets",
-       "network_segments", "config_update_running", "shutdown_initiated"});
+       "network_segments", "config_update_running", "shutdown_initiated", "memory_map"});
   Su su;
   read_field(object, "name", su.name, Presence::required);
   su.server = servers.resolve(object.required("server"), object.path_of("server"));
@@ -465,6 +474,9 @@ Su read_su(const Json& value, const std::string& path, const NameIndex& servers)
   read_field(object, "network_segments", su.network_segments);
   read_field(object, "config_update_running", su.config_update_running);
   read_field(object, "shutdown_initiated", su.shutdown_initiated);
+  if (const Json* map = object.optional("memory_map")) {
+    su.memory_map = read_array<MemoryExtent>(*map, object.path_of("memory_map"), read_extent);
+  }
   return su;
 }
 
@@ -696,6 +708,25 @@ void check_exclusively_used(const Su& su, const std::string& path) {
   }
 }
 
+/// Extents lie inside the SU's memory and do not overlap.
+void check_memory_map(const Su& su, const std::string& path) {
+  for (std::size_t e = 0; e < su.memory_map.size(); ++e) {
+    const auto& extent = su.memory_map[e];
+    const std::string at = element(member(path, "memory_map"), e);
+    if (extent.start < 0 || extent.size < 1 || extent.start + extent.size > su.memory) {
+      fail(at, "expected 0 <= start, 1 <= size and start + size <= memory (" +
+                   std::to_string(su.memory) + "), got start " + std::to_string(extent.start) +
+                   ", size " + std::to_string(extent.size));
+    }
+    for (std::size_t other = 0; other < e; ++other) {
+      const auto& o = su.memory_map[other];
+      if (extent.start < o.start + o.size && o.start < extent.start + extent.size) {
+        fail(at, "overlaps memory_map[" + std::to_string(other) + "]");
+      }
+    }
+  }
+}
+
 void check_su(const Config& config, const Su& su, const std::string& path) {
   check_index(su.server, config.servers.size(), "SE server", member(path, "server"));
   if (su.mode == Mode::native && su.arch == Arch::s390) {
@@ -710,6 +741,7 @@ void check_su(const Config& config, const Su& su, const std::string& path) {
   check_range(su.max_vm_index, 0, limits::vm_index, member(path, "max_vm_index"));
   check_range(su.rewas_version, 0, 99, member(path, "rewas_version"));
   check_exclusively_used(su, path);
+  check_memory_map(su, path);
 }
 
 void check_sus(const Config& config) {
@@ -880,7 +912,7 @@ void check_vm_placement(const Vm& vm, const Su& su, const std::string& path,
          "SU " + in_quotes(su.name) + " runs native BS2000, no VM2000 monitor");
   }
   if (initialised(vm)) occupancy.memory_in_use += vm.memory;
-  if (occupancy.memory_in_use > su.memory) {
+  if (occupancy.memory_in_use + su.mapped_memory() > su.memory) {
     fail(member(path, "memory"), "initialised VMs on SU " + in_quotes(su.name) + " need " +
                                      std::to_string(occupancy.memory_in_use) + " units, it has " +
                                      std::to_string(su.memory) + " (P5)");

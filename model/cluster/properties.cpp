@@ -74,7 +74,7 @@ std::vector<Property<State>> ClusterModel::properties() const {
   props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, t](const State& s) {
     const auto& c = t->config();
     for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
-      int held = 0;
+      int held = c.sus[su].mapped_memory();
       for (int v = 0; v < n; ++v) held += (s.vm[v].resident >> su & 1) * c.vms[v].memory;
       if (s.free_memory[su] < 0 || s.free_memory[su] != c.sus[su].memory - held) return false;
     }

@@ -128,6 +128,10 @@ contains "$work/out" "VMS2461 LIVE MIGRATION OF VM 'VM12PROD' NOT POSSIBLE: 4 CO
 for rule in P5 P11 P12 P18; do contains "$work/p.json" "\"rule\": \"$rule\"" "json lists $rule"; done
 expect 1 "prereq several, model engine" -- "$lmc" prereq --config "$examples/several-conflicts.json" --engine model
 contains "$work/out" "4 CONFLICT(S)" "the C++ check agrees"
+expect 1 "prereq fragmented /390 memory" -- "$lmc" prereq --config "$examples/vm12prod-fragmented.json"
+contains "$work/out" "P5: VM12PROD needs 2 contiguous units on ABGSU702" "no contiguous piece"
+expect 0 "prereq contiguous placement" -- "$lmc" prereq --config "$examples/vm12prod-contiguous.json"
+contains "$work/out" "placement on ABGSU702: memory units 3..4 (contiguous)" "placement printed"
 expect 2 "prereq unknown vm" -- "$lmc" prereq --vm NOPE
 contains "$work/err" "--vm NOPE: no such VM" "unknown VM message"
 expect 2 "prereq unknown target" -- "$lmc" prereq --target SU9
