@@ -39,8 +39,8 @@ std::optional<cluster::Config> load_cluster_config(const ClusterSelection& selec
     source = "preset " + selection.preset;
   }
   cluster::ConfigError config_error;
-  auto config = cluster::parse_config(text, source, config_error);
-  if (!config || !cluster::validate_config(*config, source, config_error)) {
+  auto config = cluster::parse_config(text, source, config_error, selection.limits);
+  if (!config) {
     error = config_error.to_string();
     return std::nullopt;
   }

@@ -18,6 +18,8 @@ struct ClusterSelection {
   std::string preset = "default";
   std::string config_file;  ///< wins over the preset when set
   std::string mutant;
+  /// The explicit-state model's limits unless a static analysis needs more.
+  cluster::ConfigLimits limits = cluster::ConfigLimits::model();
 };
 
 /// Loads and validates the selected configuration. On failure returns
@@ -31,8 +33,7 @@ enum class PrereqEngine { model, z3 };
 /// a table Z3 fills before the search; the result's notes say how many
 /// queries that took and how long.
 CheckResult check_cluster(const cluster::Config& config, cluster::Mutant mutant,
-                          const SearchOptions& options,
-                          PrereqEngine engine = PrereqEngine::model);
+                          const SearchOptions& options, PrereqEngine engine = PrereqEngine::model);
 std::vector<PropertyInfo> cluster_properties(const cluster::Config& config);
 
 }  // namespace lmc

@@ -12,5 +12,7 @@ void add_check_command(CLI::App& app, int& exit_code);
 void add_prereq_command(CLI::App& app, int& exit_code);
 /// Registers `lmc prove`: rule-level theorems discharged by Z3.
 void add_prove_command(CLI::App& app, int& exit_code);
+/// Registers `lmc plan`: an evacuation order found by Z3, or what blocks it.
+void add_plan_command(CLI::App& app, int& exit_code);
 
 }  // namespace lmc::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   lmc::cli::add_check_command(app, exit_code);
   lmc::cli::add_prereq_command(app, exit_code);
   lmc::cli::add_prove_command(app, exit_code);
+  lmc::cli::add_plan_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -152,14 +152,26 @@ struct ConfigError {
   std::string to_string() const;  ///< "FILE: FIELD: MESSAGE"
 };
 
+/// How large a configuration may be. The explicit-state model's state has
+/// fixed-size arrays and 8-bit memory counters (`model`); a static analysis
+/// such as `lmc plan` takes larger clusters (`analysis`).
+struct ConfigLimits {
+  int vms = limits::vms;
+  int su_memory = limits::su_memory;
+  static ConfigLimits model() { return {}; }
+  static ConfigLimits analysis() { return {64, 4096}; }
+};
+
 /// Parses and validates a JSON configuration. `file` names the source in
 /// errors ("preset default" for built-in presets).
 std::optional<Config> parse_config(const std::string& json_text, const std::string& file,
-                                   ConfigError& error);
+                                   ConfigError& error,
+                                   const ConfigLimits& limits = ConfigLimits::model());
 
 /// Checks the rules a parsed configuration must satisfy (H1, H2, U1-U3, C2,
 /// unique names, references in range). Returns false and sets `error`.
-bool validate_config(const Config& config, const std::string& file, ConfigError& error);
+bool validate_config(const Config& config, const std::string& file, ConfigError& error,
+                     const ConfigLimits& limits = ConfigLimits::model());
 
 /// Built-in presets: default, x86-local, x86-native, recovery and the hazards.
 std::vector<std::string> preset_names();

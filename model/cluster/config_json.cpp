@@ -727,14 +727,15 @@ void check_memory_map(const Su& su, const std::string& path) {
   }
 }
 
-void check_su(const Config& config, const Su& su, const std::string& path) {
+void check_su(const Config& config, const Su& su, const std::string& path,
+              const ConfigLimits& bounds) {
   check_index(su.server, config.servers.size(), "SE server", member(path, "server"));
   if (su.mode == Mode::native && su.arch == Arch::s390) {
     fail(member(path, "mode"), "an SU /390 runs only VM2000; native BS2000 needs an SU x86 (P4)");
   }
-  if (su.memory < 1 || su.memory > limits::su_memory) {
-    fail(member(path, "memory"), "expected " + range_text(1, limits::su_memory) + " (" +
-                                     model_limit(limits::su_memory, "units") + "), got " +
+  if (su.memory < 1 || su.memory > bounds.su_memory) {
+    fail(member(path, "memory"), "expected " + range_text(1, bounds.su_memory) + " (" +
+                                     model_limit(bounds.su_memory, "units") + "), got " +
                                      std::to_string(su.memory));
   }
   check_range(su.max_vm_definitions, 0, limits::vm_definitions, member(path, "max_vm_definitions"));
@@ -744,10 +745,10 @@ void check_su(const Config& config, const Su& su, const std::string& path) {
   check_memory_map(su, path);
 }
 
-void check_sus(const Config& config) {
+void check_sus(const Config& config, const ConfigLimits& bounds) {
   check_capacity(config.sus.size(), limits::sus, "SUs", "sus");
   for (std::size_t s = 0; s < config.sus.size(); ++s) {
-    check_su(config, config.sus[s], element("sus", s));
+    check_su(config, config.sus[s], element("sus", s), bounds);
   }
 }
 
@@ -920,13 +921,13 @@ void check_vm_placement(const Vm& vm, const Su& su, const std::string& path,
 }
 
 void check_vm(const Config& config, const Vm& vm, const std::string& path,
-              std::vector<SuOccupancy>& occupancy) {
+              const ConfigLimits& bounds, std::vector<SuOccupancy>& occupancy) {
   check_index(vm.su, config.sus.size(), "SU", member(path, "su"));
   const std::size_t su_index = static_cast<std::size_t>(vm.su);
   const Su& su = config.sus[su_index];
-  if (vm.memory < 1 || vm.memory > limits::su_memory) {
+  if (vm.memory < 1 || vm.memory > bounds.su_memory) {
     fail(member(path, "memory"),
-         "expected " + range_text(1, limits::su_memory) + ", got " + std::to_string(vm.memory));
+         "expected " + range_text(1, bounds.su_memory) + ", got " + std::to_string(vm.memory));
   }
   check_vm_placement(vm, su, path, occupancy[su_index]);
   check_vm_index(vm, su, path, occupancy[su_index]);
@@ -946,14 +947,14 @@ void check_monitor_systems(const Config& config) {
   }
 }
 
-void check_vms(const Config& config) {
+void check_vms(const Config& config, const ConfigLimits& bounds) {
   if (config.vms.empty()) fail("vms", "at least one VM required");
-  check_capacity(config.vms.size(), limits::vms, "VMs", "vms");
+  check_capacity(config.vms.size(), bounds.vms, "VMs", "vms");
   std::map<std::string, std::string> names;
   check_names(config.vms, "vms", names);
   std::vector<SuOccupancy> occupancy(config.sus.size());
   for (std::size_t v = 0; v < config.vms.size(); ++v) {
-    check_vm(config, config.vms[v], element("vms", v), occupancy);
+    check_vm(config, config.vms[v], element("vms", v), bounds, occupancy);
   }
   check_monitor_systems(config);
 }
@@ -977,15 +978,15 @@ void check_scope(const Config& config) {
   }
 }
 
-void check_config(const Config& config) {
+void check_config(const Config& config, const ConfigLimits& bounds) {
   if (config.name.empty()) fail("name", "name must not be empty");
   check_servers(config);
   check_links_and_disks(config);
   check_mus(config);
-  check_sus(config);
+  check_sus(config, bounds);
   check_unit_names(config);
   check_su_clusters(config);
-  check_vms(config);
+  check_vms(config, bounds);
   check_scope(config);
 }
 
@@ -996,10 +997,10 @@ ConfigError make_error(const std::string& file, std::string field, std::string m
 }  // namespace
 
 std::optional<Config> parse_config(const std::string& json_text, const std::string& file,
-                                   ConfigError& error) {
+                                   ConfigError& error, const ConfigLimits& limits) {
   try {
     Config config = read_config(parse_json(json_text));
-    if (!validate_config(config, file, error)) return std::nullopt;
+    if (!validate_config(config, file, error, limits)) return std::nullopt;
     return config;
   } catch (const FieldError& problem) {
     error = make_error(file, problem.field, problem.message);
@@ -1011,9 +1012,10 @@ std::optional<Config> parse_config(const std::string& json_text, const std::stri
   return std::nullopt;
 }
 
-bool validate_config(const Config& config, const std::string& file, ConfigError& error) {
+bool validate_config(const Config& config, const std::string& file, ConfigError& error,
+                     const ConfigLimits& limits) {
   try {
-    check_config(config);
+    check_config(config, limits);
     return true;
   } catch (const FieldError& problem) {
     error = make_error(file, problem.field, problem.message);

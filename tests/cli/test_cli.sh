@@ -150,5 +150,19 @@ done
 contains "$work/out" "device" "the P11 counterexample names a device"
 expect 2 "prove unknown rule" -- "$lmc" prove --drop P99
 
+# lmc plan --evacuate: an order where naive orders fail, and a minimal blocker set.
+plans=$(dirname "$0")/../../examples/plan
+expect 0 "plan where naive orders fail" -- "$lmc" plan --config "$plans/order-matters.json" --evacuate ABGSU701 --json "$work/plan.json"
+contains "$work/out" "step 1: /MIGRATE-VM VM22FIX (VM-INDEX 1 on ABGSU702)" "fixed index first"
+contains "$work/out" "step 2: /MIGRATE-VM VM21ANY (VM-INDEX 2 on ABGSU702)" "then *ANY"
+contains "$work/out" "naive order, configuration order (VM21ANY, VM22FIX): fails" "configuration order fails"
+contains "$work/out" "naive order, largest VM first (VM21ANY, VM22FIX): fails" "largest first fails"
+contains "$work/plan.json" '"found": true' "plan json"
+expect 1 "no plan" -- "$lmc" plan --config "$plans/no-plan.json" --evacuate ABGSU701
+contains "$work/out" "NO PLAN" "no plan reported"
+contains "$work/out" "P5 VM23BIG" "the blocking conflict"
+expect 2 "plan unknown SU" -- "$lmc" plan --evacuate SU9
+expect 2 "plan without --evacuate" -- "$lmc" plan
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
