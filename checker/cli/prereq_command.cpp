@@ -12,6 +12,7 @@
 #include "checker/cluster_runner.hpp"
 #include "checker/result.hpp"
 #include "checker/smt/prereq_solver.hpp"
+#include "checker/smt/request_facts.hpp"
 #include "model/cluster/cluster_model.hpp"
 
 namespace lmc::cli {
@@ -71,7 +72,15 @@ bool resolve_request(const cluster::Config& c, const PrereqArgs& args, int& vm, 
   return true;
 }
 
-int run_prereq(const PrereqArgs& args) {
+/// Z3 on the facts as the configuration states them: configurations larger
+/// than the explicit-state model takes.
+smt::PrereqVerdict check_large(const cluster::Config& config, int vm, int target) {
+  smt::PrereqSolver solver;
+  return solver.check(smt::read_config_facts(config, vm, target));
+}
+
+int run_prereq(PrereqArgs& args) {
+  args.cluster.limits = cluster::ConfigLimits::analysis();
   std::string error;
   const auto config = load_cluster_config(args.cluster, error);
   int vm = 0;
@@ -80,15 +89,29 @@ int run_prereq(const PrereqArgs& args) {
     fmt::print(stderr, "lmc prereq: error: {}\n", error);
     return kExitBadInput;
   }
-  const cluster::ClusterModel model(*config, cluster::Mutant::none);
-  const auto state = model.initial_states()[0];
+  cluster::ConfigError beyond_model;
+  const bool large =
+      !cluster::validate_config(*config, "", beyond_model, cluster::ConfigLimits::model());
+  if (large && args.engine != "z3") {
+    fmt::print(stderr,
+               "lmc prereq: error: --engine model: the configuration is larger than the "
+               "explicit-state model takes ({}); use --engine z3\n",
+               beyond_model.message);
+    return kExitBadInput;
+  }
   const auto start = std::chrono::steady_clock::now();
   smt::PrereqVerdict verdict;
-  if (args.engine == "z3") {
+  if (large) {
+    verdict = check_large(*config, vm, target);
+  } else if (args.engine == "z3") {
+    const cluster::ClusterModel model(*config, cluster::Mutant::none);
+    const auto state = model.initial_states()[0];
     smt::PrereqSolver solver;
     verdict = solver.check(model.topology(), state, vm, target);
   } else {
-    verdict.conflicts = cluster::lm_conflicts(model.topology(), state, vm, target);
+    const cluster::ClusterModel model(*config, cluster::Mutant::none);
+    verdict.conflicts =
+        cluster::lm_conflicts(model.topology(), model.initial_states()[0], vm, target);
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -213,9 +213,12 @@ PrereqSolver::~PrereqSolver() = default;
 
 PrereqVerdict PrereqSolver::check(const cluster::Topology& topology, const cluster::State& state,
                                   int vm, int target) {
+  return check(read_request_facts(topology, state, vm, target));
+}
+
+PrereqVerdict PrereqSolver::check(const RequestFacts& facts) {
   auto& ctx = impl_->ctx;
   auto& solver = impl_->solver;
-  const auto facts = read_request_facts(topology, state, vm, target);
   solver.push();
   FactTerms terms(ctx, solver);
   std::vector<NamedRule> rules;

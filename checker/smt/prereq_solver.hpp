@@ -15,6 +15,8 @@
 
 namespace lmc::smt {
 
+struct RequestFacts;
+
 struct PrereqVerdict {
   /// Every violated rule instance, in rule order: empty when the LM is
   /// possible (VMS2460).
@@ -38,6 +40,9 @@ class PrereqSolver {
   /// Checks an LM of `vm` from its owner to `target` in `state`.
   PrereqVerdict check(const cluster::Topology& topology, const cluster::State& state, int vm,
                       int target);
+  /// Checks a request whose facts were read elsewhere (read_config_facts for
+  /// configurations larger than the explicit-state model takes).
+  PrereqVerdict check(const RequestFacts& facts);
 
  private:
   struct Impl;

@@ -77,4 +77,33 @@ RequestFacts read_request_facts(const Topology& topology, const State& state, in
   return f;
 }
 
+RequestFacts read_config_facts(const Config& c, int v, int t) {
+  // Everything static comes from the same reader, on a model over a
+  // configuration trimmed to the requesting VM; the facts that depend on the
+  // other VMs are then filled in from the whole configuration.
+  Config single = c;
+  single.vms = {c.vms[v]};
+  const Topology topology(single);
+  State state;
+  state.su_up = static_cast<std::uint8_t>((1u << c.sus.size()) - 1);
+  state.isl_up = static_cast<std::uint8_t>((1u << c.isl_links) - 1);
+  state.vm[0].owner = static_cast<std::uint8_t>(c.vms[v].su);
+  state.vm[0].state = static_cast<std::uint8_t>(c.vms[v].state);
+  auto f = read_request_facts(topology, state, 0, t);
+  f.free_memory = c.sus[t].memory - c.sus[t].mapped_memory();
+  f.definitions = 0;
+  f.name_used = false;
+  f.used_indexes.clear();
+  for (int other = 0; other < static_cast<int>(c.vms.size()); ++other) {
+    const auto& o = c.vms[other];
+    if (o.su != t) continue;
+    ++f.definitions;
+    if (o.state != VmState::defined_only) f.free_memory -= o.memory;
+    if (other == v) continue;
+    f.name_used |= o.name == c.vms[v].name;
+    if (o.index > 0) f.used_indexes.push_back(o.index);
+  }
+  return f;
+}
+
 }  // namespace lmc::smt

@@ -66,4 +66,9 @@ struct RequestFacts {
 RequestFacts read_request_facts(const cluster::Topology& topology, const cluster::State& state,
                                 int vm, int target);
 
+/// The same facts as the configuration states them, every unit up and no LM
+/// running, without building the model's state: for configurations larger
+/// than the explicit-state model takes (`lmc prereq` on up to 64 VMs).
+RequestFacts read_config_facts(const cluster::Config& config, int vm, int target);
+
 }  // namespace lmc::smt

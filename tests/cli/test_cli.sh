@@ -161,6 +161,10 @@ contains "$work/plan.json" '"found": true' "plan json"
 expect 1 "no plan" -- "$lmc" plan --config "$plans/no-plan.json" --evacuate ABGSU701
 contains "$work/out" "NO PLAN" "no plan reported"
 contains "$work/out" "P5 VM23BIG" "the blocking conflict"
+expect 0 "prereq on 64 VMs (Z3 on the configuration's facts)" -- "$lmc" prereq --config "$plans/large-64.json" --vm VM05
+contains "$work/out" "VMS2460 LIVE MIGRATION OF VM 'VM05'" "64-VM prereq"
+expect 2 "the model's check refuses 64 VMs" -- "$lmc" prereq --config "$plans/large-64.json" --engine model
+contains "$work/err" "use --engine z3" "64-VM model engine message"
 expect 2 "plan unknown SU" -- "$lmc" plan --evacuate SU9
 expect 2 "plan without --evacuate" -- "$lmc" plan
 

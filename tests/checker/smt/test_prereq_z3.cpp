@@ -5,6 +5,7 @@
 
 #include "../../model/cluster/cluster_fixture.hpp"
 #include "checker/smt/prereq_solver.hpp"
+#include "checker/smt/request_facts.hpp"
 #include "model/cluster/cluster_model.hpp"
 
 using namespace lmc;
@@ -50,4 +51,25 @@ TEST_CASE("For VM-INDEX=*ANY Z3 picks an index that is free on the target", "[sm
   REQUIRE(rejected.conflicts.size() == 1);
   CHECK(rejected.conflicts[0].rule == "P7");
   CHECK_FALSE(rejected.vm_index.has_value());
+}
+
+TEST_CASE("The configuration's own facts give the verdict the model's state gives",
+          "[smt][prereq]") {
+  for (const auto& preset : cluster::preset_names()) {
+    INFO(preset);
+    const auto config = load_preset_config(preset);
+    const cluster::ClusterModel model(config, cluster::Mutant::none);
+    const auto state = model.initial_states()[0];
+    smt::PrereqSolver solver;
+    for (int vm = 0; vm < static_cast<int>(config.vms.size()); ++vm) {
+      const auto target = config.partner_of(config.vms[vm].su);
+      if (!target) continue;
+      auto from_state = solver.check(model.topology(), state, vm, *target).conflicts;
+      auto from_config = solver.check(smt::read_config_facts(config, vm, *target)).conflicts;
+      REQUIRE(from_state.size() == from_config.size());
+      for (std::size_t i = 0; i < from_state.size(); ++i) {
+        CHECK(from_state[i].rule == from_config[i].rule);
+      }
+    }
+  }
 }
