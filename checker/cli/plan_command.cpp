@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/output_file.hpp"
 #include "checker/cluster_runner.hpp"
 #include "checker/result.hpp"
 #include "checker/smt/planner.hpp"
@@ -74,12 +75,6 @@ int run_plan(PlanArgs& args) {
   }
   print_plan(plan);
   if (!args.json_file.empty()) {
-    std::ofstream out(args.json_file);
-    if (!out) {
-      fmt::print(stderr, "lmc plan: error: --json {}: cannot open the file for writing\n",
-                 args.json_file);
-      return kExitBadInput;
-    }
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : plan.steps) {
       steps.push_back({{"vm", s.vm}, {"command", s.command}, {"vm_index", s.vm_index}});
@@ -91,15 +86,16 @@ int run_plan(PlanArgs& args) {
                        {"works", n.blocked.empty()},
                        {"blocked_by", blockers_json(n.blocked)}});
     }
-    out << nlohmann::json{{"source", plan.source},
-                          {"target", plan.target},
-                          {"found", plan.found},
-                          {"steps", steps},
-                          {"blocking", blockers_json(plan.blocking)},
-                          {"naive_orders", naive},
-                          {"milliseconds", plan.milliseconds}}
-               .dump(2)
-        << "\n";
+    const nlohmann::json json{{"source", plan.source},
+                              {"target", plan.target},
+                              {"found", plan.found},
+                              {"steps", steps},
+                              {"blocking", blockers_json(plan.blocking)},
+                              {"naive_orders", naive},
+                              {"milliseconds", plan.milliseconds}};
+    if (!write_output_file(args.json_file, json.dump(2) + "\n", "plan", "--json")) {
+      return kExitBadInput;
+    }
   }
   return plan.found ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/output_file.hpp"
 #include "checker/cluster_runner.hpp"
 #include "checker/result.hpp"
 #include "checker/smt/prereq_solver.hpp"
@@ -141,12 +142,6 @@ int run_prereq(PrereqArgs& args) {
                verdict.conflicts.size());
   }
   if (!args.json_file.empty()) {
-    std::ofstream out(args.json_file);
-    if (!out) {
-      fmt::print(stderr, "lmc prereq: error: --json {}: cannot open the file for writing\n",
-                 args.json_file);
-      return kExitBadInput;
-    }
     nlohmann::json json{{"vm", name},
                         {"source", source},
                         {"target", dest},
@@ -157,7 +152,9 @@ int run_prereq(PrereqArgs& args) {
                         {"milliseconds", ms}};
     if (verdict.vm_index) json["vm_index"] = *verdict.vm_index;
     if (verdict.placement) json["placement_start"] = *verdict.placement;
-    out << json.dump(2) << "\n";
+    if (!write_output_file(args.json_file, json.dump(2) + "\n", "prereq", "--json")) {
+      return kExitBadInput;
+    }
   }
   return possible ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/output_file.hpp"
 #include "checker/result.hpp"
 #include "checker/smt/prover.hpp"
 
@@ -50,13 +51,9 @@ int run_prove(const ProveArgs& args) {
                     {"counterexample", cx}});
   }
   if (!args.json_file.empty()) {
-    std::ofstream out(args.json_file);
-    if (!out) {
-      fmt::print(stderr, "lmc prove: error: --json {}: cannot open the file for writing\n",
-                 args.json_file);
+    if (!write_output_file(args.json_file, json.dump(2) + "\n", "prove", "--json")) {
       return kExitBadInput;
     }
-    out << json.dump(2) << "\n";
   }
   return all ? 0 : 1;
 }

@@ -165,6 +165,9 @@ expect 0 "prereq on 64 VMs (Z3 on the configuration's facts)" -- "$lmc" prereq -
 contains "$work/out" "VMS2460 LIVE MIGRATION OF VM 'VM05'" "64-VM prereq"
 expect 2 "the model's check refuses 64 VMs" -- "$lmc" prereq --config "$plans/large-64.json" --engine model
 contains "$work/err" "use --engine z3" "64-VM model engine message"
+expect 2 "prereq unwritable json" -- "$lmc" prereq --json /nonexistent/dir/p.json
+contains "$work/err" "lmc prereq: error: --json /nonexistent/dir/p.json: cannot open" "prereq json message"
+expect 2 "prove unwritable json" -- "$lmc" prove --json /nonexistent/dir/p.json
 expect 2 "plan unknown SU" -- "$lmc" plan --evacuate SU9
 expect 2 "plan without --evacuate" -- "$lmc" plan
 
