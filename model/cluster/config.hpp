@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "model/cluster/state.hpp"
+
 namespace lmc::cluster {
 
 enum class Arch : std::uint8_t { s390, x86 };
@@ -34,12 +36,12 @@ inline constexpr std::size_t kFaultKinds = static_cast<std::size_t>(FaultKind::c
 namespace limits {
 inline constexpr int servers = 2;
 inline constexpr int mus_per_server = 2;
-inline constexpr int mus = 4;
-inline constexpr int sus = 4;
-inline constexpr int vms = 3;
-inline constexpr int devices_per_vm = 8;
+inline constexpr int mus = kMaxMus;  // the state's arrays are the limits
+inline constexpr int sus = kMaxSus;
+inline constexpr int vms = kMaxVms;
+inline constexpr int devices_per_vm = kMaxDevices;
 inline constexpr int isl_links = 2;
-inline constexpr int external_disks = 2;
+inline constexpr int external_disks = kMaxExternalDisks;
 inline constexpr int su_memory = 15;  ///< abstract units; free memory fits an int8_t
 inline constexpr int vm_index = 255;  ///< VM indexes fit a uint8_t
 inline constexpr int vm_definitions = 255;
