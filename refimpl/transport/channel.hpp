@@ -1,0 +1,34 @@
+#pragma once
+// The source's view of the target's data plane. Implementations: the
+// in-process channel (a TargetRuntime in the same process) and TCP over
+// loopback to a target process; a link model may wrap either.
+
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "refimpl/transport/frame.hpp"
+
+namespace lmc::ref {
+
+/// The link failed (cut, peer gone, bad checksum). The LM engine aborts on it.
+class TransportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class TargetChannel {
+ public:
+  virtual ~TargetChannel() = default;
+  /// Number of data streams; frames name theirs in header.stream.
+  virtual int streams() const = 0;
+  /// Sends one frame on header.stream. Safe to call from one thread per
+  /// stream at once. Throws TransportError when the link is down.
+  virtual void send(const FrameHeader& header, std::span<const std::byte> payload) = 0;
+  /// Sends a control request and waits for the reply. The target handles it
+  /// only after every frame sent before it, on every stream, has been applied.
+  /// Throws TransportError when the link is down.
+  virtual Reply request(const ControlRequest& request) = 0;
+};
+
+}  // namespace lmc::ref

@@ -1,0 +1,50 @@
+#pragma once
+// The target side of the data plane: the memory a migrating guest gets on the
+// target SU, filled from page frames, and the answers to control requests.
+// It runs in the source's process (in-process channel) or in a target process
+// behind TCP; either way the code is this class.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "refimpl/transport/frame.hpp"
+
+namespace lmc::ref {
+
+class GuestMemory;
+
+/// Faults the target injects on itself (WP §4.7 A2, §4.4 phase 3).
+struct TargetFaults {
+  bool fail_allocation = false;
+  bool fail_resume = false;
+};
+
+class TargetRuntime {
+ public:
+  explicit TargetRuntime(TargetFaults faults = {});
+  ~TargetRuntime();
+  TargetRuntime(const TargetRuntime&) = delete;
+  TargetRuntime& operator=(const TargetRuntime&) = delete;
+
+  /// Applies one page frame (pages, zero_pages, compressed_pages,
+  /// delta_page). Frames for distinct pages may be applied from several
+  /// threads at once. Throws TransportError on a malformed frame.
+  void apply(const FrameHeader& header, std::span<const std::byte> payload);
+  /// Handles one control request (allocate, cpu_state, resume, release,
+  /// digest, dump).
+  Reply handle(const ControlRequest& request);
+
+  /// The guest's memory on the target; null before allocate and after release.
+  const GuestMemory* memory() const;
+  bool resumed() const;
+  /// Register state received with cpu_state.
+  std::span<const std::byte> cpu_state() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lmc::ref
