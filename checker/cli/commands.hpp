@@ -14,5 +14,9 @@ void add_prereq_command(CLI::App& app, int& exit_code);
 void add_prove_command(CLI::App& app, int& exit_code);
 /// Registers `lmc plan`: an evacuation order found by Z3, or what blocks it.
 void add_plan_command(CLI::App& app, int& exit_code);
+/// Registers `lmc bench`: benchmarks of the reference implementation's data plane.
+void add_bench_command(CLI::App& app, int& exit_code);
+/// Registers `lmc migrate`: one LM on the reference implementation.
+void add_migrate_command(CLI::App& app, int& exit_code);
 
 }  // namespace lmc::cli

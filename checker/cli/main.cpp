@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   lmc::cli::add_prereq_command(app, exit_code);
   lmc::cli::add_prove_command(app, exit_code);
   lmc::cli::add_plan_command(app, exit_code);
+  lmc::cli::add_bench_command(app, exit_code);
+  lmc::cli::add_migrate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -38,6 +38,11 @@ class TargetRuntime {
 
   /// The guest's memory on the target; null before allocate and after release.
   const GuestMemory* memory() const;
+  /// The same memory, writable: for benchmarks that copy into it directly
+  /// (the memcpy baseline of `lmc bench transfer`). Such writes bypass the
+  /// record of written pages: a later zero marker may leave those pages as
+  /// they are, so write only data the source also has.
+  GuestMemory* memory();
   bool resumed() const;
   /// Register state received with cpu_state.
   std::span<const std::byte> cpu_state() const;

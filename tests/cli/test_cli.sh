@@ -171,5 +171,45 @@ expect 2 "prove unwritable json" -- "$lmc" prove --json /nonexistent/dir/p.json
 expect 2 "plan unknown SU" -- "$lmc" plan --evacuate SU9
 expect 2 "plan without --evacuate" -- "$lmc" plan
 
+# lmc migrate: the reference implementation's LM, its observables and faults.
+expect 0 "migrate the default preset" -- "$lmc" migrate --virtual-clock --unit-mib 4 --json "$work/m.json" --monjv "$work/monjv"
+for text in "VMS2450 LIVE MIGRATION OF VM (2,VM12PROD) TO TARGET SU 'ABGSU702' STARTED" \
+  "ETMDR01" "VMS2430" "VMS3050" "VMS4005 DEVICE '4683'" "VMS2452" "ETMDR03" "VMS2432" \
+  "VMS2431" "VMS4009 DEVICE '4683'" "VMS4024" "VMS2451" "MONJV of the request: \$S -> \$R -> \$T" \
+  "paused" "created" "deleted" "byte-for-byte identical" "LIVE-MIG-COUNT 1" "round  0:" "final copy:"; do
+  contains "$work/out" "$text" "migrate prints $text"
+done
+for field in '"status": "$T"' '"total_seconds"' '"downtime_seconds"' '"bytes_sent"' \
+  '"rounds"' '"console"' '"events"' '"audit"' '"memory_identical": true'; do
+  contains "$work/m.json" "$field" "migrate json field $field"
+done
+if [[ $(stat -c %s "$work/monjv") -eq 256 ]] && [[ $(head -c 3 "$work/monjv") == '$T ' ]]; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: --monjv writes a 256-byte record starting with \$T"; failures=$((failures + 1))
+fi
+for fault in link@setup link@copy link@switchover alloc@setup resume@switchover crd@switchover; do
+  expect 1 "migrate with --fault $fault" -- "$lmc" migrate --virtual-clock --unit-mib 4 --fault "$fault"
+  contains "$work/out" "result: \$AE" "$fault ends in \$AE"
+  contains "$work/out" "rolled back" "$fault rolls back"
+done
+expect 0 "migrate x86-local" -- "$lmc" migrate --preset x86-local --virtual-clock --unit-mib 4
+contains "$work/out" "HAL0331 BS2000 SUSPEND" "x86 suspend message"
+contains "$work/out" "VMS2050" "x86 guest ready"
+expect 0 "migrate over TCP to a target process" -- "$lmc" migrate --transport tcp --streams 2 --unit-mib 4 --virtual-clock
+contains "$work/out" "target memory digest equal" "tcp digest"
+expect 1 "migrate over TCP, target killed" -- "$lmc" migrate --transport tcp --unit-mib 4 --virtual-clock --fault kill@copy
+contains "$work/out" "result: \$AE" "killed target: \$AE"
+expect 2 "migrate: bad fault" -- "$lmc" migrate --fault fire@copy
+contains "$work/err" "expected KIND@PHASE" "bad fault message"
+expect 2 "migrate: alloc outside setup" -- "$lmc" migrate --fault alloc@copy
+expect 2 "migrate: kill needs tcp" -- "$lmc" migrate --fault kill@copy
+expect 2 "migrate: unknown VM" -- "$lmc" migrate --vm NOSUCHVM
+contains "$work/err" "--vm NOSUCHVM: no such VM" "unknown VM message"
+expect 0 "migrate --help" -- "$lmc" migrate --help
+for word in --fault --transport --json --monjv --virtual-clock "Exit codes"; do
+  contains "$work/out" "$word" "migrate --help documents $word"
+done
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -1,1 +1,18 @@
-# (filled in by the dataplane layer)
+# The data plane: memory, dirty log, workload, the transfer loop, pre-copy and
+# the target's runtime (tests/refimpl/{memory,transfer,transport}).
+file(GLOB LMC_DATAPLANE_TEST_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_CURRENT_LIST_DIR}/memory/*.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transfer/*.cpp)
+add_executable(lmc_dataplane_tests
+  ${PROJECT_SOURCE_DIR}/tests/main.cpp
+  ${LMC_DATAPLANE_TEST_SOURCES}
+  ${CMAKE_CURRENT_LIST_DIR}/transport/test_target_runtime.cpp)
+target_include_directories(lmc_dataplane_tests PRIVATE ${PROJECT_SOURCE_DIR})
+target_link_libraries(lmc_dataplane_tests PRIVATE lmc_ref_dataplane PkgConfig::XXHASH
+  Catch2::Catch2)
+catch_discover_tests(lmc_dataplane_tests TEST_PREFIX "dataplane: ")
+
+# `lmc bench transfer` end to end on 64 MiB: it checks target == source after
+# every loop and cell itself (exit 1 otherwise); the script checks the JSON.
+add_test(NAME bench_transfer_smoke
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/bench_transfer_smoke.sh $<TARGET_FILE:lmc>)

@@ -1,0 +1,300 @@
+// lmc migrate: one Live Migration on the reference implementation, with real
+// memory, a guest writing it, and the page-transfer loop over an in-process
+// channel or TCP to a target process.
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/migrate_report.hpp"
+#include "checker/cli/output_file.hpp"
+#include "checker/cluster_runner.hpp"
+#include "checker/result.hpp"
+#include "refimpl/lm/live_migration.hpp"
+#include "refimpl/transport/in_process_channel.hpp"
+#include "refimpl/transport/target_process.hpp"
+#include "refimpl/transport/target_runtime.hpp"
+#include "refimpl/transport/tcp_channel.hpp"
+
+namespace lmc::cli {
+namespace {
+
+struct MigrateArgs {
+  ClusterSelection cluster;
+  std::string vm;
+  std::string target;
+  std::string transport = "inproc";
+  std::vector<std::string> faults;
+  std::size_t unit_mib = 64;
+  double dirty_rate = 20000;
+  std::string pattern = "uniform";
+  double link_gbit = 10;
+  std::string compression = "none";
+  bool delta = false;
+  int streams = 1;
+  double downtime_ms = 300;
+  bool virtual_clock = false;
+  std::uint64_t seed = 1;
+  std::string monjv_file;
+  std::string json_file;
+  std::string crd_dir;
+  bool quiet = false;
+};
+
+std::string su_names(const cluster::Config& c) {
+  std::string names;
+  for (const auto& su : c.sus) names += (names.empty() ? "" : ", ") + su.name;
+  return names;
+}
+
+/// The VM: --vm, else the first RUNNING VM the scope lets the operator migrate.
+int pick_vm(const cluster::Config& c, const std::string& name, std::string& error) {
+  if (!name.empty()) {
+    const int v = c.vm_index_by_name(name);
+    if (v < 0) error = fmt::format("--vm {}: no such VM in {}", name, c.name);
+    return v;
+  }
+  for (int v = 0; v < static_cast<int>(c.vms.size()); ++v) {
+    if (c.vms[v].state == cluster::VmState::running && !c.vms[v].monitor_system) return v;
+  }
+  error = fmt::format("--vm: {} has no RUNNING VM; name one", c.name);
+  return -1;
+}
+
+int pick_target(const cluster::Config& c, int vm, const std::string& name, std::string& error) {
+  if (name.empty()) {
+    const auto partner = c.partner_of(c.vms[vm].su);
+    if (!partner) {
+      error = fmt::format("--target: {} is in no SU cluster; name a target SU ({})",
+                          c.sus[c.vms[vm].su].name, su_names(c));
+      return -1;
+    }
+    return *partner;
+  }
+  for (int s = 0; s < static_cast<int>(c.sus.size()); ++s) {
+    if (c.sus[s].name == name) return s;
+  }
+  error = fmt::format("--target {}: no such SU (SUs: {})", name, su_names(c));
+  return -1;
+}
+
+std::optional<std::vector<ref::Fault>> parse_faults(const MigrateArgs& args, std::string& error) {
+  std::vector<ref::Fault> faults;
+  for (const auto& text : args.faults) {
+    auto fault = ref::parse_fault(text, error);
+    if (!fault) {
+      error = "--fault " + error;
+      return std::nullopt;
+    }
+    if (fault->kind == ref::FaultKind::kill && args.transport != "tcp") {
+      error = "--fault " + text + ": kill needs the target in its own process (--transport tcp)";
+      return std::nullopt;
+    }
+    faults.push_back(*fault);
+  }
+  return faults;
+}
+
+ref::WorkloadSpec workload_of(const MigrateArgs& args) {
+  ref::WorkloadSpec spec;
+  spec.dirty_pages_per_second = args.dirty_rate;
+  spec.seed = args.seed;
+  if (args.pattern == "hot") spec.pattern = ref::Pattern::hot_set;
+  if (args.pattern == "sweep") spec.pattern = ref::Pattern::sequential;
+  if (args.pattern == "zero") spec.pattern = ref::Pattern::zero_heavy;
+  return spec;
+}
+
+ref::MigrationOptions migration_options(const MigrateArgs& args, std::vector<ref::Fault> faults) {
+  ref::MigrationOptions options;
+  options.transfer.codec = args.compression == "lz4"    ? ref::Codec::lz4
+                           : args.compression == "zstd" ? ref::Codec::zstd
+                                                        : ref::Codec::none;
+  options.transfer.delta = args.delta;
+  options.transfer.streams = args.streams;
+  options.transfer.checksum = args.transport == "tcp";
+  options.policy.downtime_target_seconds = args.downtime_ms / 1000;
+  options.link_bits_per_second = args.link_gbit * 1e9;
+  options.faults = std::move(faults);
+  if (!args.quiet) options.on_round = print_round;
+  return options;
+}
+
+/// The target's data plane: a runtime in this process, or a target process.
+struct TargetSide {
+  std::unique_ptr<ref::TargetRuntime> runtime;
+  std::unique_ptr<ref::TargetChannel> channel;
+  ref::TargetProcess process;
+  bool remote = false;
+};
+
+TargetSide open_target(const MigrateArgs& args, const std::vector<ref::Fault>& faults) {
+  const ref::TargetFaults target_faults{ref::has_fault(faults, ref::FaultKind::allocation),
+                                        ref::has_fault(faults, ref::FaultKind::resume)};
+  TargetSide side;
+  if (args.transport == "tcp") {
+    side.remote = true;
+    side.process = ref::spawn_target_process(args.streams, target_faults);
+    side.channel = ref::TcpChannel::connect(side.process.port, args.streams);
+  } else {
+    side.runtime = std::make_unique<ref::TargetRuntime>(target_faults);
+    side.channel = std::make_unique<ref::InProcessChannel>(*side.runtime, args.streams);
+  }
+  return side;
+}
+
+void close_target(TargetSide& side) {
+  if (!side.remote || side.process.pid < 0) return;
+  try {
+    side.channel->request({ref::Control::shutdown, 0, {}});
+  } catch (const ref::TransportError&) {
+    // the process is gone already (fault kill, or it ended on a cut link)
+  }
+  side.channel.reset();
+  ref::wait_target_process(side.process);
+}
+
+/// A CRD directory of its own for the run, removed afterwards unless named.
+struct CrdDirectory {
+  explicit CrdDirectory(const std::string& named) : keep(!named.empty()) {
+    path = keep ? std::filesystem::path(named)
+                : std::filesystem::temp_directory_path() /
+                      fmt::format("lmc-crd-{}-{}", ::getpid(),
+                                  std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  ~CrdDirectory() {
+    std::error_code ignored;
+    if (!keep) std::filesystem::remove_all(path, ignored);
+  }
+  std::filesystem::path path;
+  bool keep;
+};
+
+int run_migrate(const MigrateArgs& args) {
+  std::string error;
+  auto config = load_cluster_config(args.cluster, error);
+  int vm = -1;
+  int target = -1;
+  if (config) vm = pick_vm(*config, args.vm, error);
+  if (vm >= 0) target = pick_target(*config, vm, args.target, error);
+  const auto faults = target >= 0 ? parse_faults(args, error) : std::nullopt;
+  if (!faults) {
+    fmt::print(stderr, "lmc migrate: error: {}\n", error);
+    return kExitBadInput;
+  }
+  auto clock = args.virtual_clock ? ref::Clock::virtual_time() : ref::Clock::real_time();
+  // The target process is forked before any thread of ours starts.
+  auto side = open_target(args, *faults);
+  CrdDirectory crd_dir(args.crd_dir);
+  ref::Installation installation(*config, clock, crd_dir.path);
+  const std::size_t pages = static_cast<std::size_t>(config->vms[vm].memory) * args.unit_mib *
+                            (1024 * 1024 / ref::kPageSize);
+  ref::Guest guest(pages, workload_of(args));
+  auto options = migration_options(args, *faults);
+  options.kill_target = [&side] { ref::kill_target_process(side.process); };
+  auto* raw = side.channel.get();
+  options.target_discard_on_link_loss = [raw] {
+    try {
+      raw->request({ref::Control::release, 0, {}});
+    } catch (const ref::TransportError&) {
+      // a killed target holds nothing any more
+    }
+  };
+  MigrateRun run{installation, vm, target, guest, args.transport, pages};
+  if (!args.quiet) print_header(run);
+  ref::LiveMigration lm(installation, vm, target, guest, *side.channel, std::move(options));
+  run.result = lm.run();
+  if (side.runtime && run.result.status == "$T") {
+    run.memory_compared = true;
+    run.memory_identical = side.runtime->memory() &&
+                           side.runtime->memory()->bytes() == guest.memory().bytes() &&
+                           std::memcmp(side.runtime->memory()->data(), guest.memory().data(),
+                                       guest.memory().bytes()) == 0;
+  }
+  close_target(side);
+  if (!args.quiet) print_report(run);
+  if (!args.monjv_file.empty() && !installation.vm(vm).monjv.write(args.monjv_file, error)) {
+    fmt::print(stderr, "lmc migrate: error: --monjv {}\n", error);
+    return kExitBadInput;
+  }
+  if (!args.json_file.empty() &&
+      !write_output_file(args.json_file, report_json(run), "migrate", "--json")) {
+    return kExitBadInput;
+  }
+  const bool ended = run.result.status == "$T" || run.result.status == "$TW";
+  // 0: the LM ended; 1: it was rejected or aborted, or the memory differs.
+  return ended && (!run.memory_compared || run.memory_identical) ? 0 : 1;
+}
+
+}  // namespace
+
+void add_migrate_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<MigrateArgs>();
+  auto* cmd = app.add_subcommand(
+      "migrate",
+      "Run one Live Migration on the reference implementation: real guest memory written by a "
+      "workload, the four phases with rollback on abort, the page-transfer loop over the "
+      "in-process channel or TCP to a target process, capped by a link model. Prints each "
+      "pre-copy round, the console messages of source, target and guest in order, the events, "
+      "the audit log and the MONJV statuses.\n"
+      "Exit codes: 0 the LM ended ($T or $TW), 1 it was rejected ($AF) or aborted ($AE), "
+      "2 bad usage or input.");
+  cmd->add_option("--preset", args->cluster.preset, "A built-in configuration")
+      ->capture_default_str();
+  cmd->add_option("--config,-c", args->cluster.config_file, "A JSON configuration file");
+  cmd->add_option("--vm", args->vm, "The VM to migrate (default: the first RUNNING VM)");
+  cmd->add_option("--target", args->target, "The target SU (default: the other SU of its cluster)");
+  cmd->add_option("--transport", args->transport,
+                  "inproc: the target's data plane in this process; tcp: a target process "
+                  "over loopback")
+      ->check(CLI::IsMember({"inproc", "tcp"}))
+      ->capture_default_str();
+  cmd->add_option("--fault", args->faults,
+                  "KIND@PHASE, repeatable. KIND: link, alloc, resume, crd (every configuration "
+                  "disk), disk (one mirror), kill (tcp). PHASE: setup, copy, switchover, cleanup");
+  cmd->add_option("--unit-mib", args->unit_mib,
+                  "MiB of real memory per memory unit of the configuration")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cmd->add_option("--dirty-rate", args->dirty_rate, "Guest page writes per second")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--pattern", args->pattern, "Guest writes: uniform, hot, sweep, zero")
+      ->check(CLI::IsMember({"uniform", "hot", "sweep", "zero"}))
+      ->capture_default_str();
+  cmd->add_option("--link-gbit", args->link_gbit, "ISL-E bandwidth in Gbit/s (0: uncapped)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--compress", args->compression, "Page compression: none, lz4, zstd")
+      ->check(CLI::IsMember({"none", "lz4", "zstd"}))
+      ->capture_default_str();
+  cmd->add_flag("--delta", args->delta, "Send re-dirtied pages as deltas against the last sent");
+  cmd->add_option("--streams", args->streams, "Transfer streams (threads)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  cmd->add_option("--downtime-ms", args->downtime_ms, "Downtime target for stop-and-copy")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_flag("--virtual-clock", args->virtual_clock,
+                "Deterministic run: virtual time, the guest writes by the clock (same output "
+                "every run)");
+  cmd->add_option("--seed", args->seed, "Seed of the guest's writes")->capture_default_str();
+  cmd->add_option("--monjv", args->monjv_file,
+                  "Write the guest's 256-byte MONJV record here (bytes 129-256 of an existing "
+                  "file are kept)");
+  cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON");
+  cmd->add_option("--crd-dir", args->crd_dir,
+                  "Keep the CRD mirror files in this directory (default: a temporary one)");
+  cmd->add_flag("--quiet,-q", args->quiet, "Print nothing; use the exit code and --json");
+  cmd->callback([args, &exit_code] { exit_code = run_migrate(*args); });
+}
+
+}  // namespace lmc::cli

@@ -1,0 +1,132 @@
+#include "refimpl/lm/installation.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+#include <utility>
+
+namespace lmc::ref {
+
+bool detached_for_lm(const cluster::Device& device, cluster::Arch source_arch) {
+  using cluster::DeviceKind;
+  return device.kind == DeviceKind::tape || device.kind == DeviceKind::emulated_local_disk ||
+         (device.kind == DeviceKind::pav_alias && source_arch == cluster::Arch::s390);
+}
+
+namespace {
+
+/// The catalog ID of the monitor system's home pubset (JV bytes 9-12): the
+/// configuration does not name pubsets, so the SU's last four characters.
+std::string monjv_catid(const std::string& su_name) {
+  return su_name.size() > 4 ? su_name.substr(su_name.size() - 4) : su_name;
+}
+
+}  // namespace
+
+Installation::Installation(cluster::Config config, Clock& clock,
+                           std::filesystem::path crd_directory, std::string user)
+    : config_(std::move(config)), clock_(&clock), user_(std::move(user)) {
+  std::filesystem::create_directories(crd_directory);
+  crd_ = std::make_unique<Crd>(crd_directory, crd_mirror_names(config_));
+  cm_ = std::make_unique<ClusterManager>(config_, clock, *crd_);
+  for (int s = 0; s < static_cast<int>(config_.sus.size()); ++s) {
+    sus_.emplace_back(config_.sus[static_cast<std::size_t>(s)], s);
+  }
+  place_vms();
+}
+
+void Installation::place_vms() {
+  for (int v = 0; v < static_cast<int>(config_.vms.size()); ++v) {
+    const auto& spec = config_.vms[static_cast<std::size_t>(v)];
+    auto& unit = su(spec.su);
+    const int index = spec.index > 0 ? spec.index : unit.lowest_free_index().value_or(0);
+    VmRecord record(GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, index));
+    record.monjv.set_guest_state("RUN");
+    record.config_index = v;
+    record.name = spec.name;
+    record.su = spec.su;
+    record.memory = spec.memory;
+    record.state = spec.state;
+    record.monitor_system = spec.monitor_system;
+    record.attached.assign(spec.devices.size(), true);
+    record.index = index;
+    Holding holding{spec.name, spec.memory, record.index, {}};
+    for (const auto& device : spec.devices) {
+      if (device.usage == cluster::Usage::exclusive) holding.exclusive_devices.push_back(device.id);
+    }
+    if (!unit.take(holding)) {
+      throw std::runtime_error(
+          fmt::format("VM {} does not fit on {} (memory, index, definitions or devices)", spec.name,
+                      unit.name()));
+    }
+    // Only a running guest executes; INIT_ONLY, DOWN and DEFINED_ONLY do not.
+    record.executing_on = spec.state == cluster::VmState::running ? spec.su : -1;
+    vms_.push_back(std::move(record));
+    write_definition(v, spec.su);
+  }
+}
+
+std::string Installation::monitoring_start() const {
+  // A virtual clock has no calendar: its runs start at a fixed moment so that
+  // the MONJV record is the same on every run.
+  if (clock_->is_virtual()) return "2026-01-01000000";
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[17];
+  std::strftime(text, sizeof text, "%Y-%m-%d%H%M%S", &utc);
+  return text;
+}
+
+int Installation::su_by_name(const std::string& name) const {
+  for (int s = 0; s < su_count(); ++s) {
+    if (su(s).name() == name) return s;
+  }
+  return -1;
+}
+
+int Installation::vm_by_name(const std::string& name) const {
+  for (int v = 0; v < vm_count(); ++v) {
+    if (vm(v).name == name) return v;
+  }
+  return -1;
+}
+
+bool Installation::lm_running_from(int source) const {
+  for (const auto& record : vms_) {
+    if (record.lm_target && record.su == source) return true;
+  }
+  return false;
+}
+
+void Installation::say(Console console, const std::string& unit, std::string text) {
+  console_.add(clock_->now(), console, unit, std::move(text));
+}
+
+void Installation::audit(const std::string& unit, const std::string& action,
+                         const std::string& result) {
+  audit_.push_back({clock_->now(), user_, unit, action, result});
+}
+
+std::string Installation::definition_key(const std::string& vm) {
+  return "vm/" + vm + "/definition";
+}
+
+bool Installation::write_definition(int v, int owner_su) {
+  const auto& record = vm(v);
+  return crd_->write_text(definition_key(record.name),
+                          fmt::format("owner={} index={}", su(owner_su).name(), record.index));
+}
+
+std::optional<int> Installation::definition_owner(int v) const {
+  const auto text = crd_->read_text(definition_key(vm(v).name));
+  if (!text || text->rfind("owner=", 0) != 0) return std::nullopt;
+  const auto name = text->substr(6, text->find(' ') - 6);
+  const int id = su_by_name(name);
+  if (id < 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace lmc::ref

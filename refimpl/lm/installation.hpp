@@ -1,0 +1,101 @@
+#pragma once
+// The running cluster as the reference implementation holds it: the server
+// units with their resources, the VMs and their definitions (on the CRD), the
+// Cluster Manager, and the logs an operator reads. Built from the same
+// configuration files as the model.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/cluster/config.hpp"
+#include "refimpl/cluster/cluster_manager.hpp"
+#include "refimpl/cluster/crd.hpp"
+#include "refimpl/core/clock.hpp"
+#include "refimpl/lm/observables.hpp"
+#include "refimpl/lm/server_unit.hpp"
+
+namespace lmc::ref {
+
+/// A VM as VM2000 knows it (D1): the SU its definition belongs to, where it
+/// executes, its devices and its LM history.
+struct VmRecord {
+  explicit VmRecord(GuestMonJv jv) : monjv(std::move(jv)) {}
+  int config_index = 0;
+  std::string name;
+  int su = 0;     ///< owner of the definition
+  int index = 0;  ///< the VM index it holds (*ANY resolved)
+  int memory = 0;
+  cluster::VmState state = cluster::VmState::running;
+  bool monitor_system = false;
+  std::vector<bool> attached;  ///< per device of the configuration's VM
+  int executing_on = -1;       ///< the SU whose CPUs run the guest, -1 when none
+  int live_mig_count = 0;      ///< O5
+  std::vector<HistoryEntry> history;
+  std::optional<int> lm_target;  ///< set while an LM of this VM runs
+  GuestMonJv monjv;              ///< the guest's monitoring job variable (JV, O2)
+};
+
+class Installation {
+ public:
+  /// The CRD's mirrors are files under `crd_directory` (created if missing).
+  Installation(cluster::Config config, Clock& clock, std::filesystem::path crd_directory,
+               std::string user = "SYSADM");
+
+  const cluster::Config& config() const { return config_; }
+  Clock& clock() { return *clock_; }
+  const Clock& clock() const { return *clock_; }
+  Crd& crd() { return *crd_; }
+  const Crd& crd() const { return *crd_; }
+  ClusterManager& cluster_manager() { return *cm_; }
+  const ClusterManager& cluster_manager() const { return *cm_; }
+
+  int su_count() const { return static_cast<int>(sus_.size()); }
+  ServerUnit& su(int id) { return sus_[static_cast<std::size_t>(id)]; }
+  const ServerUnit& su(int id) const { return sus_[static_cast<std::size_t>(id)]; }
+  int su_by_name(const std::string& name) const;  ///< -1 if unknown
+
+  int vm_count() const { return static_cast<int>(vms_.size()); }
+  VmRecord& vm(int v) { return vms_[static_cast<std::size_t>(v)]; }
+  const VmRecord& vm(int v) const { return vms_[static_cast<std::size_t>(v)]; }
+  int vm_by_name(const std::string& name) const;  ///< -1 if unknown
+  const cluster::Vm& vm_spec(int v) const { return config_.vms[vm(v).config_index]; }
+
+  /// P16: an LM from `su` is running.
+  bool lm_running_from(int su) const;
+
+  ConsoleLog& console() { return console_; }
+  const ConsoleLog& console() const { return console_; }
+  void say(Console console, const std::string& unit, std::string text);
+  const std::vector<AuditEntry>& audit_log() const { return audit_; }
+  void audit(const std::string& unit, const std::string& action, const std::string& result);
+
+  /// The CRD key of a VM's definition and its value: "owner=<SU> index=<n>".
+  static std::string definition_key(const std::string& vm);
+  bool write_definition(int v, int owner_su);
+  /// The owner SU named by the definition on the CRD, if readable.
+  std::optional<int> definition_owner(int v) const;
+
+ private:
+  void place_vms();
+  std::string monitoring_start() const;  ///< "yyyy-mm-ddhhmmss" UTC (JV bytes 21-36)
+
+  cluster::Config config_;
+  Clock* clock_;
+  std::unique_ptr<Crd> crd_;
+  std::unique_ptr<ClusterManager> cm_;
+  std::vector<ServerUnit> sus_;
+  std::vector<VmRecord> vms_;
+  ConsoleLog console_;
+  std::vector<AuditEntry> audit_;
+  std::string user_;
+};
+
+/// Every device of a VM that LM detaches at setup and does not assign on the
+/// target (WP §4.4): tapes, locally emulated disks, and on SU /390 PAV aliases.
+bool detached_for_lm(const cluster::Device& device, cluster::Arch source_arch);
+
+}  // namespace lmc::ref

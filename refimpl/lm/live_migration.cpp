@@ -1,0 +1,250 @@
+#include "refimpl/lm/live_migration.hpp"
+
+#include <fmt/core.h>
+
+#include <cstring>
+#include <utility>
+
+#include "refimpl/lm/messages.hpp"
+#include "refimpl/lm/migration_steps.hpp"
+#include "refimpl/transfer/link_model.hpp"
+
+namespace lmc::ref {
+
+/// Why an LM stops before its commit point; caught once in run().
+struct Abort {
+  std::string cause;
+  bool nonconvergence = false;
+};
+
+struct LiveMigration::Impl {
+  Impl(Installation& in, int vm, int target, Guest& guest, TargetChannel& channel,
+       MigrationOptions options)
+      : in(in),
+        v(vm),
+        source(in.vm(vm).su),
+        target(target),
+        guest(guest),
+        options(std::move(options)),
+        link(in.clock(), this->options.link_bits_per_second),
+        wire(channel, link),
+        steps(in, vm, source, target) {}
+
+  Installation& in;
+  int v;
+  int source;
+  int target;
+  Guest& guest;
+  MigrationOptions options;
+  LinkModel link;
+  LinkChannel wire;
+  MigrationSteps steps;
+  MigrationResult result;
+  double started = 0;
+  double suspended_at = 0;
+  std::array<std::uint64_t, 2> digest_at_suspend{};
+
+  bool x86() const { return in.su(source).spec().arch == cluster::Arch::x86; }
+  const std::string& vm_name() const { return in.vm(v).name; }
+
+  void status(const char* jv) { result.statuses.emplace_back(jv); }
+
+  /// Fires the faults planned for `phase` at this phase's fault point.
+  void fault_point(LmPhase phase) {
+    for (const auto& fault : options.faults) {
+      if (fault.phase != phase) continue;
+      switch (fault.kind) {
+        case FaultKind::link:
+          link.cut();
+          break;
+        case FaultKind::crd:
+          steps.fail_every_configuration_disk();
+          break;
+        case FaultKind::disk:
+          steps.fail_one_configuration_disk();
+          break;
+        case FaultKind::kill:
+          if (options.kill_target) options.kill_target();
+          break;
+        case FaultKind::allocation:
+        case FaultKind::resume:
+          break;  // the target runtime fails the request itself
+      }
+    }
+  }
+
+  /// Runs a data-plane call; a broken link becomes an abort (A2).
+  template <typename Call>
+  auto over_link(Call&& call) {
+    try {
+      return call();
+    } catch (const TransportError& error) {
+      throw Abort{fmt::format("the network between the servers broke ({})", error.what())};
+    }
+  }
+
+  Reply control(Control op, std::uint64_t argument = 0, std::vector<std::byte> data = {}) {
+    return over_link([&] { return wire.request({op, argument, std::move(data)}); });
+  }
+
+  bool request_phase() {
+    result.reached = LmPhase::request;
+    status("$S");
+    steps.audit_command("Start");
+    result.conflicts = check_vm_migration(in, v, target);
+    if (result.conflicts.empty()) return true;
+    steps.reject(result.conflicts);
+    status("$AF");
+    result.status = "$AF";
+    steps.audit_command("failure: rejected");
+    return false;
+  }
+
+  void setup_phase() {
+    result.reached = LmPhase::setup;
+    status("$R");
+    steps.announce_start();
+    steps.detach_devices();
+    if (!steps.reserve_on_target()) throw Abort{"the resources cannot be assigned on the target"};
+    if (!steps.write_target_definition()) throw Abort{"the CRD takes no writes"};
+    allocate_on_target();
+    steps.announce_target();
+    fault_point(LmPhase::setup);
+  }
+
+  void allocate_on_target() {
+    // Registered before the request: a reply lost on a cut link may still
+    // have left memory allocated on the target.
+    steps.on_undo([this] { discard_on_target(); });
+    const auto reply = control(Control::allocate, guest.memory().pages());
+    if (!reply.ok) throw Abort{"the target cannot allocate the memory (" + reply.error + ")"};
+  }
+
+  void discard_on_target() {
+    try {
+      wire.request({Control::release, 0, {}});
+    } catch (const TransportError&) {
+      if (options.target_discard_on_link_loss) options.target_discard_on_link_loss();
+    }
+  }
+
+  void copy_phase() {
+    result.reached = LmPhase::copy;
+    auto policy = options.policy;
+    policy.throttle_instead_of_abort = x86();
+    Precopy precopy(guest.memory(), guest.dirty(), wire, in.clock(), &guest.workload(), policy,
+                    options.transfer);
+    guest.dirty().mark_all();
+    const bool real_time = !in.clock().is_virtual();
+    if (real_time) guest.workload().start_real_time();
+    steps.on_undo([this, real_time] {
+      if (real_time) guest.workload().stop();
+    });
+    run_rounds(precopy);
+    // I/O stop: requests queue from here on; one more round copies what the
+    // guest wrote meanwhile (WP §4.4 phase 2).
+    steps.stop_io();
+    record(over_link([&] { return precopy.round(); }));
+    if (real_time) guest.workload().stop();
+    switchover_phase(precopy);
+  }
+
+  void run_rounds(Precopy& precopy) {
+    bool first = true;
+    while (true) {
+      record(over_link([&] { return precopy.round(); }));
+      if (first) fault_point(LmPhase::copy);
+      first = false;
+      const auto verdict = precopy.verdict();
+      if (verdict == PrecopyVerdict::stop_and_copy) return;
+      if (verdict == PrecopyVerdict::not_converging) {
+        throw Abort{"VMS2425 the dirtied pages cannot be transferred fast enough", true};
+      }
+    }
+  }
+
+  void record(const RoundReport& round) {
+    result.rounds.push_back(round);
+    result.bytes_sent += round.wire_bytes;
+    if (options.on_round) options.on_round(round);
+  }
+
+  void switchover_phase(Precopy& precopy) {
+    result.reached = LmPhase::switchover;
+    suspended_at = in.clock().now();
+    steps.suspend_on_source();
+    fault_point(LmPhase::switchover);
+    record(over_link([&] { return precopy.final_copy(); }));
+    control(Control::cpu_state, 0, steps.registers());
+    const double verify_start = in.clock().now();
+    digest_at_suspend = guest.memory().digest();
+    const auto digest = control(Control::digest);
+    result.verify_seconds = in.clock().now() - verify_start;
+    result.digest_matched = digest.ok && digest.data.size() == 16 &&
+                            std::memcmp(digest.data.data(), digest_at_suspend.data(), 16) == 0;
+    if (!result.digest_matched) throw Abort{"the target's memory differs from the source's"};
+    if (!steps.commit_owner_on_crd()) throw Abort{"the CRD takes no writes"};
+    const auto resumed = control(Control::resume);
+    if (!resumed.ok) throw Abort{"resume on the target failed (" + resumed.error + ")"};
+    result.downtime_seconds = in.clock().now() - suspended_at;
+    steps.resumed_on_target();
+    steps.commit();  // from here on nothing is rolled back
+  }
+
+  void cleanup_phase() {
+    result.reached = LmPhase::cleanup;
+    fault_point(LmPhase::cleanup);
+    // The target confirms the end of the LM; without its answer the guest
+    // still runs there (the commit is on the CRD), but the end is not certain.
+    bool confirmed = true;
+    try {
+      confirmed = wire.request({Control::digest, 0, {}}).ok;
+    } catch (const TransportError&) {
+      confirmed = false;
+    }
+    result.warnings = steps.clean_up_source(confirmed);
+    result.status = result.warnings.empty() ? "$T" : "$TW";
+    status(result.status.c_str());
+    steps.audit_command(result.warnings.empty() ? "OK" : "OK with warning");
+    result.reached = LmPhase::done;
+  }
+
+  void abort(const Abort& why) {
+    result.abort_cause = why.cause;
+    steps.roll_back(why.cause, why.nonconvergence);
+    result.status = "$AE";
+    status("$AE");
+    steps.audit_command("failure: " + why.cause);
+  }
+
+  MigrationResult run() {
+    started = in.clock().now();
+    if (!request_phase()) return finish();
+    try {
+      setup_phase();
+      copy_phase();
+    } catch (const Abort& why) {
+      abort(why);
+      return finish();
+    }
+    cleanup_phase();
+    return finish();
+  }
+
+  MigrationResult finish() {
+    result.total_seconds = in.clock().now() - started;
+    return std::move(result);
+  }
+};
+
+LiveMigration::LiveMigration(Installation& installation, int vm, int target, Guest& guest,
+                             TargetChannel& channel, MigrationOptions options)
+    : impl_(std::make_unique<Impl>(installation, vm, target, guest, channel, std::move(options))) {}
+
+LiveMigration::~LiveMigration() = default;
+
+MigrationResult LiveMigration::run() {
+  return impl_->run();
+}
+
+}  // namespace lmc::ref

@@ -1,0 +1,113 @@
+#pragma once
+// The data plane over TCP on loopback (spec/refimpl/cluster.md): one control
+// connection and one connection per data stream. Each frame is its 32-byte
+// FrameHeader as it is, then the payload; the sender fills the XXH3-64
+// checksum of the payload and the receiver checks it. A control request is
+// preceded by a sync frame on every data stream, and the target answers only
+// once each stream has been applied up to its sync.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "refimpl/transport/channel.hpp"
+#include "refimpl/transport/frame.hpp"
+
+namespace lmc::ref {
+
+namespace tcp {
+
+inline constexpr std::uint32_t kHelloMagic = 0x484D434C;  // "LCMH"
+inline constexpr std::uint16_t kVersion = 1;
+inline constexpr std::uint32_t kMaxPayload = 256u << 20;
+
+/// The peer went away (end of stream or reset) rather than sending garbage.
+class PeerGone : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+
+/// The first bytes on every connection: which one it is.
+struct Hello {
+  std::uint32_t magic = kHelloMagic;
+  std::uint16_t version = kVersion;
+  std::uint16_t role = 0;  ///< 0 control, 1 data
+  std::uint16_t stream = 0;
+  std::uint16_t streams = 0;
+  std::uint32_t reserved = 0;
+};
+static_assert(sizeof(Hello) == 16);
+
+enum class Role : std::uint16_t { control = 0, data = 1 };
+
+/// Sends header and payload with one sendmsg (MSG_NOSIGNAL: a closed peer is
+/// an error, not a SIGPIPE). A zero checksum is filled in first. Throws
+/// TransportError.
+void send_frame(int fd, FrameHeader header, std::span<const std::byte> payload);
+/// Receives one frame and checks its magic, size and checksum. False on a
+/// clean end of stream before a header; TransportError otherwise.
+bool receive_frame(int fd, FrameHeader& header, std::vector<std::byte>& payload);
+void send_all(int fd, std::span<const std::byte> bytes);
+/// False on end of stream before the first byte; TransportError on a short read.
+bool receive_all(int fd, std::span<std::byte> bytes);
+
+/// Control requests and replies as frames: control carries the op in
+/// page_count and the argument in first_page; a reply carries ok in
+/// page_count, the error's length in first_page, and error + data as payload.
+FrameHeader control_header(const ControlRequest& request);
+ControlRequest control_request(const FrameHeader& header, std::vector<std::byte> payload);
+std::vector<std::byte> reply_payload(const Reply& reply, FrameHeader& header);
+Reply reply_from(const FrameHeader& header, std::span<const std::byte> payload);
+
+/// Socket timeouts so that a hung peer ends as a TransportError, not a hang.
+void set_timeouts(int fd, std::chrono::milliseconds timeout);
+
+}  // namespace tcp
+
+struct TcpOptions {
+  /// A send or a reply that takes longer fails the link.
+  std::chrono::milliseconds timeout{60000};
+};
+
+class TcpChannel : public TargetChannel {
+ public:
+  /// Connects the control connection and `streams` data connections to
+  /// 127.0.0.1:port. Throws TransportError when the target is not there.
+  static std::unique_ptr<TcpChannel> connect(std::uint16_t port, int streams,
+                                             TcpOptions options = {});
+  ~TcpChannel() override;
+  TcpChannel(const TcpChannel&) = delete;
+  TcpChannel& operator=(const TcpChannel&) = delete;
+
+  int streams() const override { return static_cast<int>(streams_.size()); }
+  void send(const FrameHeader& header, std::span<const std::byte> payload) override;
+  Reply request(const ControlRequest& request) override;
+  /// Closes every connection; the target process sees its source go.
+  void close();
+  /// After the first error every call fails: the link is not trusted again.
+  bool broken() const { return broken_.load(); }
+
+ private:
+  struct Stream {
+    int fd = -1;
+    std::mutex mutex;
+  };
+  TcpChannel() = default;
+  [[noreturn]] void fail(const TransportError& error);
+  void check_open() const;
+
+  int control_fd_ = -1;
+  std::mutex control_mutex_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+  std::uint64_t requests_ = 0;
+  std::atomic<bool> broken_{false};
+  std::string why_broken_;
+  mutable std::mutex why_mutex_;
+};
+
+}  // namespace lmc::ref
