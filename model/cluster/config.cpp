@@ -1,5 +1,8 @@
 #include "model/cluster/config.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace lmc::cluster {
 
 std::optional<int> Config::cluster_of(int su) const {
@@ -33,6 +36,19 @@ int Su::mapped_memory() const {
   int total = 0;
   for (const auto& extent : memory_map) total += extent.size;
   return total;
+}
+
+int Su::largest_map_gap() const {
+  std::vector<std::pair<int, int>> taken;
+  for (const auto& e : memory_map) taken.emplace_back(e.start, e.start + e.size);
+  std::sort(taken.begin(), taken.end());
+  int largest = 0;
+  int position = 0;
+  for (const auto& [start, end] : taken) {
+    largest = std::max(largest, start - position);
+    position = std::max(position, end);
+  }
+  return std::max(largest, memory - position);
 }
 
 }  // namespace lmc::cluster

@@ -86,7 +86,10 @@ struct Su {
   /// Extents held by guests outside the model: they count against the
   /// free memory, and on SU /390 an LM target needs a contiguous gap (P5).
   std::vector<MemoryExtent> memory_map;
-  int mapped_memory() const;  ///< VM2000 shutdown (P18)
+  int mapped_memory() const;
+  /// The largest free piece between the memory map's extents (SU /390 needs
+  /// the VM's memory in one piece, P5).
+  int largest_map_gap() const;
 };
 
 struct SuCluster {

@@ -118,25 +118,12 @@ class ConflictCollector {
   /// SU /390: the VM needs one contiguous piece between the mapped extents.
   void check_contiguous() {
     if (tgt().arch != Arch::s390 || tgt().memory_map.empty()) return;
-    const auto gap = largest_gap(tgt());
+    const auto gap = tgt().largest_map_gap();
     if (gap < vm().memory) {
       add("P5", "",
           fmt::format("{} needs {} contiguous units on {}, the largest free piece has {}",
                       vm().name, vm().memory, tgt().name, gap));
     }
-  }
-
-  static int largest_gap(const Su& su) {
-    std::vector<std::pair<int, int>> taken;
-    for (const auto& e : su.memory_map) taken.emplace_back(e.start, e.start + e.size);
-    std::sort(taken.begin(), taken.end());
-    int largest = 0;
-    int position = 0;
-    for (const auto& [start, end] : taken) {
-      largest = std::max(largest, start - position);
-      position = std::max(position, end);
-    }
-    return std::max(largest, su.memory - position);
   }
 
   void check_index() {

@@ -16,21 +16,6 @@ int ServerUnit::free_memory() const {
   return spec_->memory - used;
 }
 
-int ServerUnit::largest_map_gap() const {
-  // The extents belong to guests outside the cluster and stay where they are;
-  // VM2000 places the cluster's own VMs, so only the map splits the memory.
-  std::vector<std::pair<int, int>> taken;
-  for (const auto& e : spec_->memory_map) taken.emplace_back(e.start, e.start + e.size);
-  std::sort(taken.begin(), taken.end());
-  int largest = 0;
-  int position = 0;
-  for (const auto& [start, end] : taken) {
-    largest = std::max(largest, start - position);
-    position = std::max(position, end);
-  }
-  return std::max(largest, spec_->memory - position);
-}
-
 bool ServerUnit::index_free(int index) const {
   if (index < 1 || index > spec_->max_vm_index) return false;
   return std::none_of(holdings_.begin(), holdings_.end(),

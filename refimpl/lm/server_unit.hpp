@@ -31,9 +31,7 @@ class ServerUnit {
   int id() const { return id_; }
 
   int free_memory() const;
-  /// The largest gap between the extents of the configuration's memory map
-  /// (SU /390 needs the VM's memory in one piece, P5).
-  int largest_map_gap() const;
+  int largest_map_gap() const { return spec_->largest_map_gap(); }
   bool index_free(int index) const;
   /// The lowest free VM index, as VM2000 assigns for VM-INDEX=*ANY.
   std::optional<int> lowest_free_index() const;
