@@ -56,6 +56,7 @@ struct LiveMigration::Impl {
       switch (fault.kind) {
         case FaultKind::link:
           link.cut();
+          steps.cut_isl_links();
           break;
         case FaultKind::crd:
           steps.fail_every_configuration_disk();

@@ -223,14 +223,21 @@ void MigrationSteps::roll_back(const std::string& cause, bool nonconvergence) {
   }
 }
 
+void MigrationSteps::cut_isl_links() {
+  for (int link = 0; link < in_.config().isl_links; ++link) in_.cluster_manager().isl_down(link);
+  in_.cluster_manager().heartbeat();
+}
+
 void MigrationSteps::fail_every_configuration_disk() {
   for (int mirror = 0; mirror < static_cast<int>(in_.crd().status().size()); ++mirror) {
     in_.crd().fail(mirror);
   }
+  in_.cluster_manager().heartbeat();
 }
 
 void MigrationSteps::fail_one_configuration_disk() {
   in_.crd().fail(0);
+  in_.cluster_manager().heartbeat();
 }
 
 }  // namespace lmc::ref

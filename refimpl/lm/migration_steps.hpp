@@ -47,7 +47,10 @@ class MigrationSteps {
   /// A3: undoes every change in reverse; the guest continues on the source.
   void roll_back(const std::string& cause, bool nonconvergence);
 
-  // Faults on the configuration disks
+  /// The ISL-E links go down; the Cluster Manager's next heartbeat reports
+  /// the units it can no longer reach and the cluster status.
+  void cut_isl_links();
+  // Faults on the configuration disks (the next heartbeat reports them)
   void fail_every_configuration_disk();
   void fail_one_configuration_disk();
 

@@ -236,3 +236,23 @@ TEST_CASE("The guest's MONJV follows the JV layout", "[lm][monjv]") {
 
 }  // namespace
 }  // namespace lmc::ref
+
+namespace lmc::ref {
+namespace {
+
+TEST_CASE("A cut ISL-E shows in the Cluster Manager's heartbeat and status", "[lm]") {
+  testing::LmRun run("default", 256);
+  MigrationOptions options;
+  options.faults = {{FaultKind::link, LmPhase::copy}};
+  CHECK(run.migrate(options).status == "$AE");
+  const auto& cm = run.installation.cluster_manager();
+  CHECK(cm.su_cluster_status(0) == ClusterStatus::error);  // M3: LM impossible
+  CHECK(cm.heartbeat_of_su(run.target) == Heartbeat::not_accessible);
+  const auto& events = cm.events();
+  CHECK(std::any_of(events.begin(), events.end(), [](const Event& e) {
+    return e.weight == Weight::error && e.text.find("'SUC1'") != std::string::npos;
+  }));
+}
+
+}  // namespace
+}  // namespace lmc::ref
