@@ -197,7 +197,9 @@ int run_bench_transfer(const BenchArgs& a) {
 
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto* bench = app.add_subcommand(
-      "bench", "Benchmarks of the reference implementation (not part of the checks).");
+      "bench",
+      "Benchmarks: the reference implementation's page-transfer loop (transfer) and the "
+      "checker against SPIN (check). Not part of the checks.");
   bench->require_subcommand(1);
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = bench->add_subcommand(
@@ -223,6 +225,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                 "Run the grid on the real clock (the link sleeps; slow: seconds per cell)");
   cmd->add_option("--seed", args->seed, "Seed of the memory contents and the guest (default 1)");
   cmd->callback([args, &exit_code] { exit_code = run_bench_transfer(*args); });
+  add_bench_check_command(*bench, exit_code);
 }
 
 }  // namespace lmc::cli

@@ -211,5 +211,16 @@ for word in --fault --transport --json --monjv --virtual-clock "Exit codes"; do
   contains "$work/out" "$word" "migrate --help documents $word"
 done
 
+# lmc bench check: lmc and SPIN on the same preset, counts agreeing.
+if command -v spin >/dev/null; then
+  expect 0 "bench check on x86-local" -- "$lmc" bench check --preset x86-local --threads 1 --no-collapse --json "$work/bc.json"
+  for field in '"preset": "x86-local"' '"tool": "lmc"' '"tool": "spin"' '"threads": 1' \
+    '"states": 12494' '"states_per_second"' '"bytes_per_state"' '"peak_rss_mb"'; do
+    contains "$work/bc.json" "$field" "bench check json field $field"
+  done
+  contains "$work/out" "lmc 1 thread / pan states per second" "bench check prints the ratio"
+fi
+expect 2 "bench check: unknown storage" -- "$lmc" bench check --storage zip
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -1,0 +1,261 @@
+// `lmc bench check`: lmc against SPIN on the same cluster presets in one run.
+// Each lmc run is a fresh `lmc check` process, so that its peak RSS is its own;
+// SPIN runs through scripts/spin-states.sh on the Promela encoding of the same
+// preset (spec/promela/cluster_default.pml). Speed is only comparable within
+// one run on a shared machine, hence the ratios.
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/output_file.hpp"
+#include "checker/result.hpp"
+
+#ifndef LMC_SOURCE_DIR
+#define LMC_SOURCE_DIR "."
+#endif
+
+namespace lmc::cli {
+namespace {
+
+struct BenchCheckArgs {
+  std::vector<std::string> presets{"default"};
+  std::vector<int> threads{1, 2};
+  std::string storage = "exact";
+  std::string source_dir = LMC_SOURCE_DIR;
+  std::string json_file;
+  bool collapse = true;
+};
+
+struct Measurement {
+  std::string preset;
+  std::string tool;     ///< "lmc" or "spin"
+  std::string variant;  ///< lmc: storage; spin: "plain" or "collapse"
+  int threads = 1;
+  std::uint64_t states = 0;
+  double seconds = 0;
+  double states_per_second = 0;
+  double bytes_per_state = 0;
+  double peak_rss_mb = 0;
+};
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Runs `command` with the shell; returns its standard output, or nullopt
+/// when it fails.
+std::optional<std::string> capture(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return std::nullopt;
+  std::string out;
+  std::array<char, 4096> buffer{};
+  while (const auto n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) {
+    out.append(buffer.data(), n);
+  }
+  if (pclose(pipe.release()) != 0) return std::nullopt;
+  return out;
+}
+
+std::string self_path() {
+  std::error_code error;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string("lmc") : path.string();
+}
+
+/// "x86-local" -> "X86_LOCAL", the encoding's -DPRESET name.
+std::string promela_preset(const std::string& preset) {
+  std::string macro;
+  for (char c : preset) macro += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return macro;
+}
+
+std::optional<Measurement> run_lmc(const BenchCheckArgs& a, const std::string& preset, int threads,
+                                   std::string& error) {
+  const auto json =
+      std::filesystem::temp_directory_path() / fmt::format("lmc-bench-check-{}.json", ::getpid());
+  const auto command = fmt::format(
+      "{} check --preset {} --threads {} --storage {} --no-liveness -q --json {} >/dev/null",
+      quoted(self_path()), quoted(preset), threads, quoted(a.storage), quoted(json.string()));
+  if (!capture(command)) {
+    error =
+        fmt::format("lmc check --preset {} failed (is the preset known and does it hold?)", preset);
+    return std::nullopt;
+  }
+  std::ifstream in(json);
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  std::filesystem::remove(json);
+  if (j.is_discarded()) {
+    error = "cannot read lmc check's JSON report";
+    return std::nullopt;
+  }
+  return Measurement{preset,
+                     "lmc",
+                     a.storage,
+                     threads,
+                     j.at("states").get<std::uint64_t>(),
+                     j.at("seconds").get<double>(),
+                     j.at("states_per_second").get<double>(),
+                     j.at("bytes_per_state").get<double>(),
+                     j.at("peak_rss_mb").get<double>()};
+}
+
+std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& preset,
+                                    bool collapse, std::string& error) {
+  const auto script = std::filesystem::path(a.source_dir) / "scripts" / "spin-states.sh";
+  const auto pml = std::filesystem::path(a.source_dir) / "spec" / "promela" / "cluster_default.pml";
+  const auto command =
+      fmt::format("bash {} --stats {}{} -DPRESET={} 2>/dev/null", quoted(script.string()),
+                  collapse ? "--collapse " : "", quoted(pml.string()), promela_preset(preset));
+  const auto out = capture(command);
+  const auto j = out ? nlohmann::json::parse(*out, nullptr, false) : nlohmann::json();
+  if (!out || j.is_discarded() || !j.contains("states")) {
+    error = fmt::format(
+        "SPIN on {} -DPRESET={} failed (spin and gcc installed? an encoding of this preset?)",
+        pml.string(), promela_preset(preset));
+    return std::nullopt;
+  }
+  // pan reports the memory it allocated (hash table and stack included); it
+  // runs as a grandchild of the script, so this is its own account.
+  return Measurement{preset,
+                     "spin",
+                     collapse ? "collapse" : "plain",
+                     1,
+                     j.at("states").get<std::uint64_t>(),
+                     j.at("seconds").get<double>(),
+                     j.at("states_per_second").get<double>(),
+                     j.at("bytes_per_state").get<double>(),
+                     j.at("memory_mb").get<double>()};
+}
+
+void print_row(const Measurement& m) {
+  fmt::print("{:<12} {:<5} {:<9} {:>3} {:>11} {:>9.3f} {:>12.0f} {:>9.1f} {:>9.0f}\n", m.preset,
+             m.tool, m.variant, m.threads, m.states, m.seconds, m.states_per_second,
+             m.bytes_per_state, m.peak_rss_mb);
+}
+
+const Measurement* find(const std::vector<Measurement>& all, const std::string& tool,
+                        const std::string& variant, int threads) {
+  for (const auto& m : all) {
+    if (m.tool == tool && m.variant == variant && m.threads == threads) return &m;
+  }
+  return nullptr;
+}
+
+/// The ratios the issue asks for: lmc 1 thread vs pan, bytes vs pan
+/// -DCOLLAPSE, 2 threads vs 1.
+void print_ratios(const std::vector<Measurement>& rows, const std::string& storage) {
+  const auto* lmc1 = find(rows, "lmc", storage, 1);
+  const auto* lmc2 = find(rows, "lmc", storage, 2);
+  const auto* spin = find(rows, "spin", "plain", 1);
+  const auto* collapse = find(rows, "spin", "collapse", 1);
+  if (lmc1 && spin) {
+    fmt::print("  lmc 1 thread / pan states per second: {:.2f}x\n",
+               lmc1->states_per_second / spin->states_per_second);
+  }
+  if (lmc1 && collapse) {
+    fmt::print("  lmc bytes per state / pan -DCOLLAPSE: {:.2f}\n",
+               lmc1->bytes_per_state / collapse->bytes_per_state);
+  }
+  if (lmc1 && lmc2) {
+    fmt::print("  lmc 2 threads / 1 thread: {:.2f}x\n",
+               lmc2->states_per_second / lmc1->states_per_second);
+  }
+}
+
+nlohmann::json to_json(const Measurement& m) {
+  return {{"preset", m.preset},
+          {"tool", m.tool},
+          {"variant", m.variant},
+          {"threads", m.threads},
+          {"states", m.states},
+          {"seconds", m.seconds},
+          {"states_per_second", m.states_per_second},
+          {"bytes_per_state", m.bytes_per_state},
+          {"peak_rss_mb", m.peak_rss_mb}};
+}
+
+/// Measures one preset; false when a run failed or the counts differ.
+bool bench_preset(const BenchCheckArgs& a, const std::string& preset, nlohmann::json& json) {
+  std::vector<Measurement> rows;
+  std::string error;
+  for (const int threads : a.threads) {
+    if (auto m = run_lmc(a, preset, threads, error)) rows.push_back(*m);
+  }
+  for (const bool collapse : {false, true}) {
+    if (collapse && !a.collapse) continue;
+    if (auto m = run_spin(a, preset, collapse, error)) rows.push_back(*m);
+  }
+  bool ok = error.empty();
+  if (!ok) fmt::print(stderr, "lmc bench check: error: {}\n", error);
+  for (const auto& m : rows) {
+    print_row(m);
+    json.push_back(to_json(m));
+    if (m.states != rows.front().states) {
+      fmt::print(stderr, "lmc bench check: error: {}: {} {} stores {} states, {} stores {}\n",
+                 preset, m.tool, m.variant, m.states, rows.front().tool, rows.front().states);
+      ok = false;
+    }
+  }
+  print_ratios(rows, a.storage);
+  return ok;
+}
+
+int run_bench_check(const BenchCheckArgs& a) {
+  fmt::print("{:<12} {:<5} {:<9} {:>3} {:>11} {:>9} {:>12} {:>9} {:>9}\n", "preset", "tool",
+             "variant", "thr", "states", "seconds", "states/s", "B/state", "peak MiB");
+  nlohmann::json json = nlohmann::json::array();
+  bool ok = true;
+  for (const auto& preset : a.presets) ok = bench_preset(a, preset, json) && ok;
+  if (!a.json_file.empty() &&
+      !write_output_file(a.json_file, json.dump(2) + "\n", "bench check", "--json")) {
+    return kExitBadInput;
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_bench_check_command(CLI::App& bench, int& exit_code) {
+  auto args = std::make_shared<BenchCheckArgs>();
+  auto* cmd = bench.add_subcommand(
+      "check",
+      "Run lmc check (fresh process per run, --no-liveness, since pan checks safety only) and "
+      "SPIN's pan (-O2 -DSAFETY -DNOREDUCE, and with -DCOLLAPSE) on the Promela encoding of the "
+      "same cluster presets, in one run; print states, states/s, bytes/state, peak memory and "
+      "the ratios. The state counts must agree.\n"
+      "Exit codes: 0 done and the counts agree, 1 a run failed or the counts differ, 2 bad "
+      "usage.");
+  cmd->add_option("--preset", args->presets,
+                  "Presets with a Promela encoding: default, x86-local, x86-native, two-vms, "
+                  "recovery (repeatable)")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "lmc thread counts (repeatable)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--storage", args->storage, "lmc storage: exact or fingerprint")
+      ->check(CLI::IsMember({"exact", "fingerprint"}))
+      ->capture_default_str();
+  cmd->add_option("--source-dir", args->source_dir,
+                  "The lmc source tree (scripts/spin-states.sh, spec/promela/)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-collapse", args->collapse, "Skip the pan -DCOLLAPSE run");
+  cmd->add_option("--json", args->json_file,
+                  "Write one entry per preset and tool run: preset, tool, variant, threads, "
+                  "states, seconds, states_per_second, bytes_per_state, peak_rss_mb");
+  cmd->callback([args, &exit_code] { exit_code = run_bench_check(*args); });
+}
+
+}  // namespace lmc::cli
