@@ -17,7 +17,9 @@
 #                (same as SPIN_STATES_VERBOSE=1)
 #
 # Environment: SPIN_STATES_DEPTH overrides pan's depth bound (-m, default
-# 10000000); SPIN_STATES_VERBOSE=1 is --verbose.
+# 10000000); SPIN_STATES_HASH sets pan's hash table to 2^N slots (-wN,
+# default 24; tens of millions of states want 26 or more);
+# SPIN_STATES_VERBOSE=1 is --verbose.
 # Fails (non-zero exit, message on stderr) when spin or gcc is missing, when
 # pan stops early (depth bound, memory limit, any error), or when its output
 # cannot be parsed.
@@ -37,6 +39,7 @@ collapse=0
 stats=0
 verbose=${SPIN_STATES_VERBOSE:-0}
 depth=${SPIN_STATES_DEPTH:-10000000}
+hash=${SPIN_STATES_HASH:-24}
 file=""
 defines=()
 for arg in "$@"; do
@@ -97,11 +100,11 @@ fi
 ((verbose)) && [[ -s gcc.log ]] && show "gcc ${cflags[*]}" gcc.log
 
 status=0
-./pan -E -A "-m$depth" >pan.log 2>&1 || status=$?
-((verbose)) && show "./pan -E -A -m$depth" pan.log
+./pan -E -A "-m$depth" "-w$hash" >pan.log 2>&1 || status=$?
+((verbose)) && show "./pan -E -A -m$depth -w$hash" pan.log
 
 fail() {
-  ((verbose)) || show "./pan -E -A -m$depth" pan.log
+  ((verbose)) || show "./pan -E -A -m$depth -w$hash" pan.log
   die "$*"
 }
 ((status == 0)) || fail "pan exited with status $status"

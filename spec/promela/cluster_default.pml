@@ -107,6 +107,27 @@
 #define PRESET DEFAULT
 #endif
 
+/* Scale presets (examples/scale/NAME.json): a built-in preset with a larger
+ * scope, for `lmc bench check`; SPIN needs about a minute or more on each. */
+#define SCALE_FAULTS  8   /* default (SU /390), fault budget 4 */
+#define SCALE_X86     9   /* x86-native (SU x86), fault budget 4, two guest writes */
+#define SCALE_TWO_VMS 10  /* two-vms, fault budget 3, every fault kind */
+#if PRESET == SCALE_FAULTS
+#undef PRESET
+#define PRESET DEFAULT
+#define SCALE_BUDGET 4
+#elif PRESET == SCALE_X86
+#undef PRESET
+#define PRESET X86_NATIVE
+#define SCALE_BUDGET 4
+#define SCALE_GUEST_WRITES 2
+#elif PRESET == SCALE_TWO_VMS
+#undef PRESET
+#define PRESET TWO_VMS
+#define SCALE_BUDGET 3
+#define SCALE_ALL_FAULTS 1
+#endif
+
 /* Seeded design bugs (-DBUG=NAME), the same twelve as `lmc check
  * --list-mutants`, written again here: each must make SPIN fail the
  * assertion named in the comment (on DEFAULT, or the preset in brackets). */
@@ -386,6 +407,28 @@
 
 #ifndef N_VM
 #error "unknown PRESET"
+#endif
+#ifdef SCALE_BUDGET
+#undef BUDGET
+#define BUDGET SCALE_BUDGET
+#endif
+#ifdef SCALE_GUEST_WRITES
+#undef GUEST_WRITES
+#define GUEST_WRITES SCALE_GUEST_WRITES
+#endif
+#ifdef SCALE_ALL_FAULTS
+#undef F_MU_CRASH
+#undef F_SU_CRASH
+#undef F_ISL_DOWN
+#undef F_DISK
+#undef F_ALLOC
+#undef F_RESUME
+#define F_MU_CRASH 1
+#define F_SU_CRASH 1
+#define F_ISL_DOWN 1
+#define F_DISK     1
+#define F_ALLOC    1
+#define F_RESUME   1
 #endif
 #ifndef DEFINITION_COMMANDS
 #define DEFINITION_COMMANDS 0  /* D2, D3 commands and liveness records */
