@@ -110,7 +110,7 @@
 /* Scale presets (examples/scale/NAME.json): a built-in preset with a larger
  * scope, for `lmc bench check`; SPIN needs about a minute or more on each. */
 #define SCALE_FAULTS  8   /* default (SU /390), fault budget 4 */
-#define SCALE_X86     9   /* x86-native (SU x86), fault budget 4, two guest writes */
+#define SCALE_X86     9   /* x86-native (SU x86), fault budget 4, three guest writes */
 #define SCALE_TWO_VMS 10  /* two-vms, fault budget 3, every fault kind */
 #if PRESET == SCALE_FAULTS
 #undef PRESET
@@ -120,7 +120,7 @@
 #undef PRESET
 #define PRESET X86_NATIVE
 #define SCALE_BUDGET 4
-#define SCALE_GUEST_WRITES 2
+#define SCALE_GUEST_WRITES 3
 #elif PRESET == SCALE_TWO_VMS
 #undef PRESET
 #define PRESET TWO_VMS
