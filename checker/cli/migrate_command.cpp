@@ -194,7 +194,16 @@ int run_migrate(const MigrateArgs& args) {
   // The target process is forked before any thread of ours starts.
   auto side = open_target(args, *faults);
   CrdDirectory crd_dir(args.crd_dir);
-  ref::Installation installation(*config, clock, crd_dir.path);
+  std::unique_ptr<ref::Installation> made;
+  try {
+    made = std::make_unique<ref::Installation>(*config, clock, crd_dir.path);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "lmc migrate: error: cannot set up the cluster (CRD in {}): {}\n",
+               crd_dir.path.string(), e.what());
+    close_target(side);
+    return kExitBadInput;
+  }
+  auto& installation = *made;
   const std::size_t pages = static_cast<std::size_t>(config->vms[vm].memory) * args.unit_mib *
                             (1024 * 1024 / ref::kPageSize);
   ref::Guest guest(pages, workload_of(args));
