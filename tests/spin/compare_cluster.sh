@@ -15,14 +15,7 @@ set -u
 lmc=${1:?usage: compare_cluster.sh path/to/lmc}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 model=$root/spec/promela/cluster_default.pml
-if ! command -v spin >/dev/null 2>&1; then
-  if [[ ${CI:-} == true ]]; then
-    echo "FAIL: spin is not installed in CI (scripts/setup.sh installs it)"
-    exit 1
-  fi
-  echo "spin not installed: skipped"
-  exit 77
-fi
+source "$(dirname "$0")/require_spin.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$model" "$work/cluster.pml"

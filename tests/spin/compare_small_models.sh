@@ -6,14 +6,7 @@
 set -u
 lmc=${1:?usage: compare_small_models.sh path/to/lmc}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-if ! command -v spin >/dev/null 2>&1; then
-  if [[ ${CI:-} == true ]]; then
-    echo "FAIL: spin is not installed in CI (scripts/setup.sh installs it)"
-    exit 1
-  fi
-  echo "spin not installed: skipped"
-  exit 77
-fi
+source "$(dirname "$0")/require_spin.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passes=0

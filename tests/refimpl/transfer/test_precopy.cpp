@@ -72,16 +72,24 @@ TEST_CASE("pre-copy in virtual time is deterministic", "[transfer]") {
   CHECK(run() == run());
 }
 
+/// A pre-copy of `pair` over a 1 Gbit/s link on a virtual clock, every page
+/// dirty to begin with.
+struct OnSlowLink {
+  explicit OnSlowLink(Pair& pair) : link(clock, kIsl1Gbit), channel(pair.channel, link) {
+    pair.dirty.mark_all();
+  }
+  Clock clock = Clock::virtual_time();
+  LinkModel link;
+  LinkChannel channel;
+};
+
 TEST_CASE("SU /390: a guest faster than the link does not converge", "[transfer]") {
   const double rate = 1.5 * kLinkBytes / kPageSize;  // lambda 1.5
   Pair pair(kPages, {.pattern = Pattern::sequential, .dirty_pages_per_second = rate});
-  Clock clock = Clock::virtual_time();
-  LinkModel link(clock, kIsl1Gbit);
-  LinkChannel channel(pair.channel, link);
+  OnSlowLink on(pair);
   PrecopyPolicy policy;
   policy.downtime_target_seconds = 0.01;
-  pair.dirty.mark_all();
-  Precopy precopy(pair.source, pair.dirty, channel, clock, &pair.guest, policy, {});
+  Precopy precopy(pair.source, pair.dirty, on.channel, on.clock, &pair.guest, policy, {});
   CHECK(migrate(precopy) == PrecopyVerdict::not_converging);
   CHECK(precopy.bytes_sent() >= 3 * pair.source.bytes());
   CHECK(pair.guest.throttle() == 1.0);  // /390 never throttles
@@ -90,14 +98,11 @@ TEST_CASE("SU /390: a guest faster than the link does not converge", "[transfer]
 TEST_CASE("SU x86: the same guest is throttled and the migration completes", "[transfer]") {
   const double rate = 1.5 * kLinkBytes / kPageSize;
   Pair pair(kPages, {.pattern = Pattern::sequential, .dirty_pages_per_second = rate});
-  Clock clock = Clock::virtual_time();
-  LinkModel link(clock, kIsl1Gbit);
-  LinkChannel channel(pair.channel, link);
+  OnSlowLink on(pair);
   PrecopyPolicy policy;
   policy.downtime_target_seconds = 0.01;
   policy.throttle_instead_of_abort = true;
-  pair.dirty.mark_all();
-  Precopy precopy(pair.source, pair.dirty, channel, clock, &pair.guest, policy, {});
+  Precopy precopy(pair.source, pair.dirty, on.channel, on.clock, &pair.guest, policy, {});
   CHECK(migrate(precopy) == PrecopyVerdict::stop_and_copy);
   CHECK(pair.guest.throttle() < 1.0);
   CHECK(precopy.rounds().back().throttle < 1.0);
@@ -107,14 +112,11 @@ TEST_CASE("SU x86: the same guest is throttled and the migration completes", "[t
 TEST_CASE("SU x86: a guest that cannot be slowed enough still completes", "[transfer]") {
   const double rate = 500 * kLinkBytes / kPageSize;  // even 1% of it outruns the link
   Pair pair(kPages, {.pattern = Pattern::uniform, .dirty_pages_per_second = rate});
-  Clock clock = Clock::virtual_time();
-  LinkModel link(clock, kIsl1Gbit);
-  LinkChannel channel(pair.channel, link);
+  OnSlowLink on(pair);
   PrecopyPolicy policy;
   policy.downtime_target_seconds = 0.001;
   policy.throttle_instead_of_abort = true;
-  pair.dirty.mark_all();
-  Precopy precopy(pair.source, pair.dirty, channel, clock, &pair.guest, policy, {});
+  Precopy precopy(pair.source, pair.dirty, on.channel, on.clock, &pair.guest, policy, {});
   CHECK(migrate(precopy) == PrecopyVerdict::stop_and_copy);
   CHECK(pair.guest.throttle() == Approx(policy.min_throttle));
   CHECK(precopy.rounds().back().seconds > policy.downtime_target_seconds);  // the longer pause
