@@ -107,3 +107,31 @@ TEST_CASE("The default preset packs into three words", "[cluster][fast]") {
   CHECK(model.layout().bits() <= 192);
   CHECK(model.packed_words() == 3);
 }
+
+TEST_CASE("Packed storage reports the same counterexamples as exact storage", "[cluster][fast]") {
+  for (const auto& info : cluster::mutant_catalogue()) {
+    INFO(info.name);
+    SearchOptions exact;
+    exact.storage = StorageMode::exact;
+    SearchOptions packed;
+    packed.storage = StorageMode::packed;
+    packed.threads = 2;
+    const auto a = lmc::testing::check_preset(info.preset, exact, info.mutant);
+    const auto b = lmc::testing::check_preset(info.preset, packed, info.mutant);
+    CHECK(b.stats.storage == StorageMode::packed);
+    CHECK(a.stats.states == b.stats.states);
+    CHECK(a.stats.transitions == b.stats.transitions);
+    const auto* pa = a.find(info.property);
+    const auto* pb = b.find(info.property);
+    REQUIRE(pa != nullptr);
+    REQUIRE(pb != nullptr);
+    REQUIRE(pa->trace.has_value());
+    REQUIRE(pb->trace.has_value());
+    CHECK_FALSE(pb->trace->nondeterministic);
+    REQUIRE(pa->trace->steps.size() == pb->trace->steps.size());
+    for (std::size_t i = 0; i < pa->trace->steps.size(); ++i) {
+      CHECK(pa->trace->steps[i].action == pb->trace->steps[i].action);
+      CHECK(pa->trace->steps[i].state == pb->trace->steps[i].state);
+    }
+  }
+}
