@@ -143,13 +143,16 @@ class BreadthFirstSearch {
     auto initial = model_.initial_states();
     buffers_.resize(1);
     for (std::uint32_t i = 0; i < initial.size(); ++i) {
-      push_candidate(buffers_[0], model_.hash(initial[i]), kNoState, i, std::move(initial[i]));
+      push_candidate(buffers_[0], model_.hash(initial[i]), kNoState, i, std::move(initial[i]),
+                     nullptr, nullptr);
     }
     merge(1);
   }
 
+  /// `from` and `from_words` are the parent state and its packed words
+  /// (packed mode), or null for an initial state.
   void push_candidate(ShardBuffers& out, std::uint64_t hash, StateId parent, std::uint32_t action,
-                      State&& state) {
+                      State&& state, const State* from, const std::uint64_t* from_words) {
     const auto shard = shard_of_hash(hash);
     if (!packed_) {
       out.states[shard].push_back({hash, parent, action, std::move(state)});
@@ -161,7 +164,14 @@ class BreadthFirstSearch {
     records[at] = hash;
     records[at + 1] = parent;
     records[at + 2] = action;
-    pack(state, &records[at + kHeaderWords]);
+    std::uint64_t* words = &records[at + kHeaderWords];
+    if constexpr (RepackingModel<M>) {
+      if (from != nullptr) {
+        model_.repack(*from, from_words, state, words);
+        return;
+      }
+    }
+    pack(state, words);
   }
 
   // The model's own packing, called directly (no std::function per state).
@@ -232,12 +242,13 @@ class BreadthFirstSearch {
           const std::size_t position = i - offsets[shard];
           if (packed_) {
             const auto local = static_cast<std::uint32_t>(level_[shard].first + position);
-            unpack(store_.shard(shard).packed(local), scratch);
-            expand_one(make_state_id(shard, local), scratch, actions, buffers_[c], mine,
+            const std::uint64_t* words = store_.shard(shard).packed(local);
+            unpack(words, scratch);
+            expand_one(make_state_id(shard, local), scratch, words, actions, buffers_[c], mine,
                        reports[c]);
           } else {
             const auto& entry = frontier_[shard][position];
-            expand_one(entry.id, entry.state, actions, buffers_[c], mine, reports[c]);
+            expand_one(entry.id, entry.state, nullptr, actions, buffers_[c], mine, reports[c]);
           }
         }
       }
@@ -258,8 +269,9 @@ class BreadthFirstSearch {
     return chunks;
   }
 
-  void expand_one(StateId id, const State& state, std::vector<Action>& actions, ShardBuffers& out,
-                  ThreadCounters& counters, ChunkReport& report) {
+  void expand_one(StateId id, const State& state, const std::uint64_t* words,
+                  std::vector<Action>& actions, ShardBuffers& out, ThreadCounters& counters,
+                  ChunkReport& report) {
     actions.clear();
     model_.actions(state, actions);
     std::uint32_t successors = 0;
@@ -268,7 +280,7 @@ class BreadthFirstSearch {
       if (!next) continue;
       ++successors;
       ++counters.coverage[model_.action_kind(actions[a])];
-      push_candidate(out, model_.hash(*next), id, a, std::move(*next));
+      push_candidate(out, model_.hash(*next), id, a, std::move(*next), &state, words);
     }
     counters.transitions += successors;
     if (successors == 0 && options_.check_deadlock && report.first_deadlock == kNoState &&

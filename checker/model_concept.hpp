@@ -48,7 +48,9 @@
 // - Optionally (PackableModel), `packed_words()`, `pack(state, words)` and
 //   `unpack(words, state)`: a lossless encoding of a state in a fixed number
 //   of 64-bit words, which the packed storage mode stores instead of the
-//   State object. unpack(pack(s)) must equal s.
+//   State object. unpack(pack(s)) must equal s. Optionally also
+//   `repack(parent, parent_words, state, words)`: pack(state) computed from
+//   its parent's packed words, which is cheaper when a step changes little.
 
 #include <concepts>
 #include <cstddef>
@@ -88,6 +90,13 @@ concept PackableModel = Model<M> &&
   { model.packed_words() } -> std::convertible_to<std::size_t>;
   { model.pack(state, words) } -> std::same_as<void>;
   { model.unpack(in, state_out) } -> std::same_as<void>;
+};
+
+template <class M>
+concept RepackingModel = PackableModel<M> &&
+    requires(const M& model, const typename M::State& state, const std::uint64_t* in,
+             std::uint64_t* words) {
+  { model.repack(state, in, state, words) } -> std::same_as<void>;
 };
 
 }  // namespace lmc

@@ -99,6 +99,10 @@ class ClusterModel {
   std::size_t packed_words() const { return layout_.words(); }
   void pack(const State& state, std::uint64_t* words) const { layout_.pack(state, words); }
   void unpack(const std::uint64_t* words, State& state) const { layout_.unpack(words, state); }
+  void repack(const State& parent, const std::uint64_t* parent_words, const State& state,
+              std::uint64_t* words) const {
+    layout_.repack(parent, parent_words, state, words);
+  }
   const BitLayout<State>& layout() const { return layout_; }
   std::vector<std::string> action_kinds() const;
   std::size_t action_kind(const Action& action) const {

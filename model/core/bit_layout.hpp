@@ -62,10 +62,15 @@ class BitLayout {
         used = 0;
       }
       f.shift = static_cast<std::uint8_t>(used);
+      f.word = static_cast<std::uint16_t>(word_end_.size() - 1);
       used += f.bits;
       word_end_.back() = i + 1;
     }
     words_ = word_end_.size();
+    byte_field_.assign(sizeof(State), -1);
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      byte_field_[fields_[i].offset] = static_cast<int>(i);
+    }
     build_frozen_checks();
   }
 
@@ -100,6 +105,36 @@ class BitLayout {
     if (overflow != 0) does_not_fit();
   }
 
+  /// pack(after), given before_words == pack(before): a successor differs
+  /// from its parent in a few bytes, so only the fields of the bytes that
+  /// changed are rewritten (found 8 bytes at a time).
+  void repack(const State& before, const std::uint64_t* before_words, const State& after,
+              std::uint64_t* out) const {
+    for (std::size_t w = 0; w < words_; ++w) out[w] = before_words[w];
+    const auto* a = reinterpret_cast<const unsigned char*>(&before);
+    const auto* b = reinterpret_cast<const unsigned char*>(&after);
+    std::uint64_t overflow = 0;
+    for (std::size_t start = 0; start < sizeof(State); start += 8) {
+      const std::size_t offset = std::min(start, sizeof(State) - 8);  // the last one overlaps
+      std::uint64_t x, y;
+      std::memcpy(&x, a + offset, sizeof x);
+      std::memcpy(&y, b + offset, sizeof y);
+      for (std::uint64_t diff = x ^ y; diff != 0;) {
+        const unsigned byte = static_cast<unsigned>(std::countr_zero(diff)) / 8;
+        diff &= ~(std::uint64_t{0xFF} << (8 * byte));
+        const std::size_t at = offset + byte;
+        const int index = byte_field_[at];
+        if (index < 0) does_not_fit();  // a byte outside the layout changed
+        const auto& field = fields_[static_cast<std::size_t>(index)];
+        const std::uint64_t value = static_cast<std::uint8_t>(b[at] - field.base);
+        overflow |= value >> field.bits;
+        const std::uint64_t mask = ((std::uint64_t{1} << field.bits) - 1) << field.shift;
+        out[field.word] = (out[field.word] & ~mask) | (value << field.shift);
+      }
+    }
+    if (overflow != 0) does_not_fit();
+  }
+
   void unpack(const std::uint64_t* in, State& state) const {
     state = fixed_;
     auto* bytes = reinterpret_cast<unsigned char*>(&state);
@@ -120,6 +155,7 @@ class BitLayout {
     std::uint8_t bits;
     std::uint8_t base;
     std::uint8_t shift = 0;
+    std::uint16_t word = 0;
   };
   /// Bytes outside the layout, compared with the template a word at a time.
   struct FrozenCheck {
@@ -163,6 +199,8 @@ class BitLayout {
   std::vector<Field> fields_;
   std::vector<FrozenCheck> frozen_;
   std::vector<std::size_t> word_end_;
+  /// Per byte of State: the index of its field, or -1 outside the layout.
+  std::vector<int> byte_field_;
   std::size_t words_ = 0;
 };
 

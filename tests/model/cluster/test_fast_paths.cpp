@@ -74,6 +74,17 @@ void check_packing(const std::string& preset, cluster::Mutant mutant) {
     cluster::State back;
     model.unpack(words.data(), back);
     if (!(back == s)) ++mismatches;
+    // Each successor repacked from its parent's words, as the search does it.
+    std::vector<cluster::Action> actions;
+    model.actions(s, actions);
+    for (const auto& a : actions) {
+      const auto next = model.next_state(s, a);
+      if (!next) continue;
+      std::vector<std::uint64_t> full(model.packed_words()), delta(model.packed_words());
+      model.pack(*next, full.data());
+      model.repack(s, words.data(), *next, delta.data());
+      if (full != delta) ++mismatches;
+    }
   });
   CHECK(mismatches == 0);
 }
@@ -91,7 +102,7 @@ TEST_CASE("The filtered candidates give the unfiltered successors, in order", "[
   }
 }
 
-TEST_CASE("unpack(pack(s)) == s for every explored state", "[cluster][fast]") {
+TEST_CASE("unpack(pack(s)) == s, and repack from the parent equals pack", "[cluster][fast]") {
   for (const auto& preset : cluster::preset_names()) {
     INFO(preset);
     check_packing(preset, cluster::Mutant::none);
