@@ -80,6 +80,7 @@ class alignas(64) StoreShard {
     bool is_new;
   };
 
+  /// Packed mode: the states in `words` words each, indexed by tags_.
   void set_packed_words(std::size_t words) { packed_ = WordArena<9>(words); }
 
   /// Exact and fingerprint modes.
@@ -103,7 +104,7 @@ class alignas(64) StoreShard {
                          StateId parent, std::uint32_t action) {
     const auto next_local = static_cast<std::uint32_t>(parents_.size());
     auto same = [&](std::uint32_t local) { return packed_.equal(local, words); };
-    const auto found = table_.find_or_insert(hash, next_local, same);
+    const auto found = tags_.find_or_insert(hash, next_local, same);
     if (found.inserted) {
       packed_.push_back(words);
       parents_.push_back(parent);
@@ -125,7 +126,7 @@ class alignas(64) StoreShard {
   }
   std::optional<StateId> find_packed(std::size_t shard, const std::uint64_t* words,
                                      std::uint64_t hash) const {
-    const auto local = table_.find(hash, [&](std::uint32_t l) { return packed_.equal(l, words); });
+    const auto local = tags_.find(hash, [&](std::uint32_t l) { return packed_.equal(l, words); });
     if (!local) return std::nullopt;
     return make_state_id(shard, *local);
   }
@@ -137,11 +138,13 @@ class alignas(64) StoreShard {
   std::uint32_t action(std::uint32_t local) const { return actions_[local]; }
 
   std::size_t bytes() const {
-    return table_.bytes() + states_.bytes() + packed_.bytes() + parents_.bytes() + actions_.bytes();
+    return table_.bytes() + tags_.bytes() + states_.bytes() + packed_.bytes() + parents_.bytes() +
+           actions_.bytes();
   }
 
  private:
-  ProbeTable table_;
+  ProbeTable table_;  ///< exact and fingerprint modes
+  TagTable tags_;     ///< packed mode
   ChunkedVector<State, 10> states_;
   WordArena<9> packed_;
   ChunkedVector<StateId, 9> parents_;
