@@ -56,12 +56,14 @@ class BreadthFirstSearch {
         options_(options),
         threads_(std::max(1u, options.threads)),
         evaluator_(model.properties(), options.check_liveness),
-        store_(options.storage),
+        store_(options.storage, codec_of(model)),
         open_(evaluator_.size(), 1),
         kind_count_(model.action_kinds().size()) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(kind_count_, 0);
     record_graph_ = !evaluator_.liveness().empty();
+    packed_ = store_.mode() == StorageMode::packed;
+    if (packed_) record_words_ = kHeaderWords + store_.codec().words;
   }
 
   CheckResult run() {
@@ -88,7 +90,15 @@ class BreadthFirstSearch {
     StateId id;
     State state;
   };
-  using ShardBuffers = std::array<std::vector<Candidate>, kShardCount>;
+  /// Packed mode: a candidate is a record of words in a flat buffer, its
+  /// hash, parent and action, then the packed state (a quarter of the bytes
+  /// of a Candidate for the cluster model, so less memory to fill and move).
+  static constexpr std::size_t kHeaderWords = 3;
+  /// One expansion chunk's candidates, by shard: Candidates, or records.
+  struct ShardBuffers {
+    std::array<std::vector<Candidate>, kShardCount> states;
+    std::array<std::vector<std::uint64_t>, kShardCount> packed;
+  };
 
   /// What one expansion chunk found besides its candidates.
   struct ChunkReport {
@@ -119,9 +129,13 @@ class BreadthFirstSearch {
     outcome_.complete = true;
   }
 
+  /// The states of the current depth in shard s.
+  std::size_t level_size(std::size_t s) const {
+    return packed_ ? level_[s].second - level_[s].first : frontier_[s].size();
+  }
   std::size_t frontier_size() const {
     std::size_t total = 0;
-    for (const auto& shard : frontier_) total += shard.size();
+    for (std::size_t s = 0; s < kShardCount; ++s) total += level_size(s);
     return total;
   }
 
@@ -129,10 +143,43 @@ class BreadthFirstSearch {
     auto initial = model_.initial_states();
     buffers_.resize(1);
     for (std::uint32_t i = 0; i < initial.size(); ++i) {
-      const auto hash = model_.hash(initial[i]);
-      buffers_[0][shard_of_hash(hash)].push_back({hash, kNoState, i, std::move(initial[i])});
+      push_candidate(buffers_[0], model_.hash(initial[i]), kNoState, i, std::move(initial[i]),
+                     nullptr, nullptr);
     }
     merge(1);
+  }
+
+  /// `from` and `from_words` are the parent state and its packed words
+  /// (packed mode), or null for an initial state.
+  void push_candidate(ShardBuffers& out, std::uint64_t hash, StateId parent, std::uint32_t action,
+                      State&& state, const State* from, const std::uint64_t* from_words) {
+    const auto shard = shard_of_hash(hash);
+    if (!packed_) {
+      out.states[shard].push_back({hash, parent, action, std::move(state)});
+      return;
+    }
+    auto& records = out.packed[shard];
+    const std::size_t at = records.size();
+    records.resize(at + record_words_);
+    records[at] = hash;
+    records[at + 1] = parent;
+    records[at + 2] = action;
+    std::uint64_t* words = &records[at + kHeaderWords];
+    if constexpr (RepackingModel<M>) {
+      if (from != nullptr) {
+        model_.repack(*from, from_words, state, words);
+        return;
+      }
+    }
+    pack(state, words);
+  }
+
+  // The model's own packing, called directly (no std::function per state).
+  void pack(const State& state, std::uint64_t* words) const {
+    if constexpr (PackableModel<M>) model_.pack(state, words);
+  }
+  void unpack(const std::uint64_t* words, State& state) const {
+    if constexpr (PackableModel<M>) model_.unpack(words, state);
   }
 
   bool stop_for_violation() {
@@ -173,7 +220,7 @@ class BreadthFirstSearch {
     const std::size_t chunk_size = (width + chunks - 1) / chunks;
     if (buffers_.size() < chunks) buffers_.resize(chunks);
     std::array<std::size_t, kShardCount + 1> offsets{};
-    for (std::size_t s = 0; s < kShardCount; ++s) offsets[s + 1] = offsets[s] + frontier_[s].size();
+    for (std::size_t s = 0; s < kShardCount; ++s) offsets[s + 1] = offsets[s] + level_size(s);
     std::vector<ChunkReport> reports(chunks);
     std::vector<ThreadCounters> counters(threads_);
     std::atomic<std::size_t> next_chunk{0};
@@ -183,6 +230,7 @@ class BreadthFirstSearch {
       ThreadCounters mine;
       mine.coverage.assign(kind_count_, 0);
       std::vector<Action> actions;
+      State scratch;
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
         if (monitor_->time_is_up()) break;
         const std::size_t begin = c * chunk_size;
@@ -191,7 +239,17 @@ class BreadthFirstSearch {
             std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
         for (std::size_t i = begin; i < end; ++i) {
           while (i >= offsets[shard + 1]) ++shard;
-          expand_one(frontier_[shard][i - offsets[shard]], actions, buffers_[c], mine, reports[c]);
+          const std::size_t position = i - offsets[shard];
+          if (packed_) {
+            const auto local = static_cast<std::uint32_t>(level_[shard].first + position);
+            const std::uint64_t* words = store_.shard(shard).packed(local);
+            unpack(words, scratch);
+            expand_one(make_state_id(shard, local), scratch, words, actions, buffers_[c], mine,
+                       reports[c]);
+          } else {
+            const auto& entry = frontier_[shard][position];
+            expand_one(entry.id, entry.state, nullptr, actions, buffers_[c], mine, reports[c]);
+          }
         }
       }
       counters[thread] = std::move(mine);
@@ -211,23 +269,23 @@ class BreadthFirstSearch {
     return chunks;
   }
 
-  void expand_one(const Entry& entry, std::vector<Action>& actions, ShardBuffers& out,
-                  ThreadCounters& counters, ChunkReport& report) {
+  void expand_one(StateId id, const State& state, const std::uint64_t* words,
+                  std::vector<Action>& actions, ShardBuffers& out, ThreadCounters& counters,
+                  ChunkReport& report) {
     actions.clear();
-    model_.actions(entry.state, actions);
+    model_.actions(state, actions);
     std::uint32_t successors = 0;
     for (std::uint32_t a = 0; a < actions.size(); ++a) {
-      auto next = model_.next_state(entry.state, actions[a]);
+      auto next = model_.next_state(state, actions[a]);
       if (!next) continue;
       ++successors;
       ++counters.coverage[model_.action_kind(actions[a])];
-      const auto hash = model_.hash(*next);
-      out[shard_of_hash(hash)].push_back({hash, entry.id, a, std::move(*next)});
+      push_candidate(out, model_.hash(*next), id, a, std::move(*next), &state, words);
     }
     counters.transitions += successors;
     if (successors == 0 && options_.check_deadlock && report.first_deadlock == kNoState &&
-        !model_.is_terminal(entry.state)) {
-      report.first_deadlock = entry.id;
+        !model_.is_terminal(state)) {
+      report.first_deadlock = id;
     }
   }
 
@@ -240,7 +298,11 @@ class BreadthFirstSearch {
       for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
         if (monitor_->time_is_up()) return;
         hits[s].assign(evaluator_.size(), kNotFound);
-        merge_shard(s, chunks, hits[s]);
+        if (packed_) {
+          merge_packed_shard(s, chunks, hits[s]);
+        } else {
+          merge_shard(s, chunks, hits[s]);
+        }
       }
     });
     for (std::size_t i = 0; i < evaluator_.size(); ++i) {
@@ -266,7 +328,7 @@ class BreadthFirstSearch {
     std::vector<std::uint64_t> labels;
     labels.swap(liveness_.labels[s]);
     for (std::size_t c = 0; c < chunks; ++c) {
-      for (auto& candidate : buffers_[c][s]) {
+      for (auto& candidate : buffers_[c].states[s]) {
         const auto inserted = shard.insert(s, candidate.state, candidate.hash, store_.mode(),
                                            candidate.parent, candidate.action);
         if (record_graph_ && candidate.parent != kNoState) {
@@ -274,18 +336,55 @@ class BreadthFirstSearch {
         }
         if (!inserted.is_new) continue;
         ++added;
-        evaluator_.evaluate(candidate.state, open_, [&](std::size_t i) {
-          if (hits[i] == kNotFound) hits[i] = inserted.id;
-        });
-        if (record_graph_) labels.push_back(evaluator_.liveness_labels(candidate.state));
+        judge_new_state(candidate.state, inserted.id, hits, labels);
         fresh.push_back({inserted.id, std::move(candidate.state)});
       }
-      buffers_[c][s].clear();
+      buffers_[c].states[s].clear();
     }
     frontier_[s].swap(fresh);
     liveness_.edges[s].swap(edges);
     liveness_.labels[s].swap(labels);
     counters_.states.fetch_add(added, std::memory_order_relaxed);
+  }
+
+  /// Packed mode: the new states of a level are the ones a shard appends,
+  /// so the next frontier is a range of local numbers, not a copy of them.
+  void merge_packed_shard(std::size_t s, std::size_t chunks, std::vector<std::uint64_t>& hits) {
+    auto& shard = store_.shard(s);
+    const auto first = static_cast<std::uint32_t>(shard.size());
+    std::vector<std::pair<StateId, StateId>> edges;
+    edges.swap(liveness_.edges[s]);
+    std::vector<std::uint64_t> labels;
+    labels.swap(liveness_.labels[s]);
+    State state;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      auto& records = buffers_[c].packed[s];
+      for (std::size_t at = 0; at < records.size(); at += record_words_) {
+        const std::uint64_t* record = &records[at];
+        const StateId parent = record[1];
+        const auto inserted = shard.insert_packed(s, record + kHeaderWords, record[0], parent,
+                                                  static_cast<std::uint32_t>(record[2]));
+        if (record_graph_ && parent != kNoState) edges.emplace_back(parent, inserted.id);
+        if (!inserted.is_new) continue;
+        unpack(record + kHeaderWords, state);
+        judge_new_state(state, inserted.id, hits, labels);
+      }
+      records.clear();
+    }
+    const auto end = static_cast<std::uint32_t>(shard.size());
+    level_[s] = {first, end};
+    liveness_.edges[s].swap(edges);
+    liveness_.labels[s].swap(labels);
+    counters_.states.fetch_add(end - first, std::memory_order_relaxed);
+  }
+
+  /// Properties (and liveness labels) of a newly stored state.
+  void judge_new_state(const State& state, StateId id, std::vector<std::uint64_t>& hits,
+                       std::vector<std::uint64_t>& labels) const {
+    evaluator_.evaluate(state, open_, [&](std::size_t i) {
+      if (hits[i] == kNotFound) hits[i] = id;
+    });
+    if (record_graph_) labels.push_back(evaluator_.liveness_labels(state));
   }
 
   const M& model_;
@@ -301,6 +400,10 @@ class BreadthFirstSearch {
   std::vector<ShardBuffers> buffers_;
   /// The states of the current depth, by shard; rewritten in place by merge.
   std::array<std::vector<Entry>, kShardCount> frontier_;
+  /// Packed mode instead: the current depth's local numbers in each shard.
+  std::array<std::pair<std::uint32_t, std::uint32_t>, kShardCount> level_{};
+  bool packed_ = false;
+  std::size_t record_words_ = 0;
   std::uint64_t transitions_ = 0;
   std::uint32_t max_depth_ = 0;
   ProgressCounters counters_;

@@ -5,6 +5,9 @@
 // two).
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 namespace lmc {
@@ -32,6 +35,47 @@ class ChunkedVector {
 
  private:
   std::vector<std::vector<T>> chunks_;
+  std::size_t size_ = 0;
+};
+
+/// The same for records of `stride` 64-bit words whose stride is known only
+/// at run time (packed states): a record is a pointer to its words.
+template <std::size_t kChunkBits = 12>
+class WordArena {
+ public:
+  static constexpr std::size_t kChunkSize = std::size_t{1} << kChunkBits;
+
+  WordArena() = default;
+  explicit WordArena(std::size_t stride) : stride_(stride) {}
+
+  void push_back(const std::uint64_t* words) {
+    if ((size_ & (kChunkSize - 1)) == 0) {
+      // Not value-initialised: every record is written before it is read.
+      chunks_.emplace_back(new std::uint64_t[kChunkSize * stride_]);
+    }
+    std::memcpy(chunks_.back().get() + (size_ & (kChunkSize - 1)) * stride_, words,
+                stride_ * sizeof(std::uint64_t));
+    ++size_;
+  }
+  const std::uint64_t* operator[](std::size_t index) const {
+    return chunks_[index >> kChunkBits].get() + (index & (kChunkSize - 1)) * stride_;
+  }
+  bool equal(std::size_t index, const std::uint64_t* words) const {
+    const std::uint64_t* stored = (*this)[index];
+    std::uint64_t diff = 0;
+    for (std::size_t w = 0; w < stride_; ++w) diff |= stored[w] ^ words[w];
+    return diff == 0;
+  }
+  std::size_t size() const { return size_; }
+  std::size_t stride() const { return stride_; }
+  std::size_t bytes() const {
+    return chunks_.size() * kChunkSize * stride_ * sizeof(std::uint64_t) +
+           chunks_.capacity() * sizeof(chunks_[0]);
+  }
+
+ private:
+  std::vector<std::unique_ptr<std::uint64_t[]>> chunks_;
+  std::size_t stride_ = 0;
   std::size_t size_ = 0;
 };
 

@@ -27,7 +27,7 @@ class DepthFirstSearch {
       : model_(model),
         options_(options),
         evaluator_(model.properties(), options.check_liveness),
-        store_(options.storage),
+        store_(options.storage, codec_of(model)),
         open_(evaluator_.size(), 1) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(model.action_kinds().size(), 0);

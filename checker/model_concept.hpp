@@ -45,6 +45,12 @@
 // - Optionally, `bool action_kind_enabled(std::size_t kind) const` says which
 //   action kinds the model's configuration can fire at all; coverage warns
 //   only about enabled kinds that never fired.
+// - Optionally (PackableModel), `packed_words()`, `pack(state, words)` and
+//   `unpack(words, state)`: a lossless encoding of a state in a fixed number
+//   of 64-bit words, which the packed storage mode stores instead of the
+//   State object. unpack(pack(s)) must equal s. Optionally also
+//   `repack(parent, parent_words, state, words)`: pack(state) computed from
+//   its parent's packed words, which is cheaper when a step changes little.
 
 #include <concepts>
 #include <cstddef>
@@ -75,6 +81,22 @@ concept Model = requires(const M& model, const typename M::State& state,
   { model.format_action(state, action) } -> std::convertible_to<std::string>;
   { model.describe(state) } -> std::same_as<std::vector<Variable>>;
   { model.properties() } -> std::same_as<std::vector<Property<typename M::State>>>;
+};
+
+template <class M>
+concept PackableModel = Model<M> &&
+    requires(const M& model, const typename M::State& state, typename M::State& state_out,
+             std::uint64_t* words, const std::uint64_t* in) {
+  { model.packed_words() } -> std::convertible_to<std::size_t>;
+  { model.pack(state, words) } -> std::same_as<void>;
+  { model.unpack(in, state_out) } -> std::same_as<void>;
+};
+
+template <class M>
+concept RepackingModel = PackableModel<M> &&
+    requires(const M& model, const typename M::State& state, const std::uint64_t* in,
+             std::uint64_t* words) {
+  { model.repack(state, in, state, words) } -> std::same_as<void>;
 };
 
 }  // namespace lmc

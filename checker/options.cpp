@@ -15,7 +15,15 @@ std::string_view to_string(Strategy strategy) {
 }
 
 std::string_view to_string(StorageMode mode) {
-  return mode == StorageMode::exact ? "exact" : "fingerprint";
+  switch (mode) {
+    case StorageMode::exact:
+      return "exact";
+    case StorageMode::fingerprint:
+      return "fingerprint";
+    case StorageMode::packed:
+      return "packed";
+  }
+  return "unknown";
 }
 
 std::optional<Strategy> parse_strategy(std::string_view text) {
@@ -28,6 +36,7 @@ std::optional<Strategy> parse_strategy(std::string_view text) {
 std::optional<StorageMode> parse_storage(std::string_view text) {
   if (text == "exact") return StorageMode::exact;
   if (text == "fingerprint" || text == "fp") return StorageMode::fingerprint;
+  if (text == "packed") return StorageMode::packed;
   return std::nullopt;
 }
 

@@ -15,6 +15,9 @@ enum class StorageMode : std::uint8_t {
   /// 64-bit fingerprints only (as TLC stores them): far less memory, with a
   /// small, reported probability that two states shared a fingerprint.
   fingerprint,
+  /// Whole states in the model's bit-packed encoding (lossless, like exact);
+  /// for a model without one (not a PackableModel) the search runs exact.
+  packed,
 };
 
 std::string_view to_string(Strategy strategy);
@@ -24,7 +27,7 @@ std::optional<StorageMode> parse_storage(std::string_view text);
 
 struct SearchOptions {
   Strategy strategy = Strategy::bfs;
-  StorageMode storage = StorageMode::exact;
+  StorageMode storage = StorageMode::packed;
   unsigned threads = 1;
   /// 0 means unbounded. A search stopped by a bound is `incomplete`.
   std::uint64_t max_states = 0;

@@ -19,4 +19,16 @@ void ProbeTable::rebuild(std::size_t capacity) {
   }
 }
 
+void TagTable::rebuild(std::size_t capacity) {
+  std::vector<std::uint64_t> old(capacity, 0);
+  old.swap(slots_);
+  mask_ = capacity - 1;
+  for (const std::uint64_t entry : old) {
+    if (entry == 0) continue;
+    std::size_t slot = (entry >> 32) & mask_;
+    while (slots_[slot] != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = entry;
+  }
+}
+
 }  // namespace lmc

@@ -64,4 +64,55 @@ class ProbeTable {
   std::size_t size_ = 0;
 };
 
+/// The same index in 8 bytes a slot, for stores that compare whole states
+/// anyway (packed mode): a slot holds 32 bits of the hash (the tag, which
+/// also picks the slot) and the local number plus one (0: empty). A tag
+/// match is only a hint; `same` decides. One load per probe instead of two.
+class TagTable {
+ public:
+  TagTable() { rebuild(kInitialCapacity); }
+
+  template <class SameState>
+  ProbeTable::Found find_or_insert(std::uint64_t hash, std::uint32_t next_local, SameState&& same) {
+    if ((size_ + 1) * 4 > capacity() * 3) rebuild(capacity() * 2);
+    const std::uint64_t tag = tag_of(hash);
+    for (std::size_t slot = tag & mask_;; slot = (slot + 1) & mask_) {
+      const std::uint64_t entry = slots_[slot];
+      if (entry == 0) {
+        slots_[slot] = tag << 32 | (std::uint64_t{next_local} + 1);
+        ++size_;
+        return {next_local, true};
+      }
+      const auto local = static_cast<std::uint32_t>(entry) - 1;
+      if ((entry >> 32) == tag && same(local)) return {local, false};
+    }
+  }
+
+  template <class SameState>
+  std::optional<std::uint32_t> find(std::uint64_t hash, SameState&& same) const {
+    const std::uint64_t tag = tag_of(hash);
+    for (std::size_t slot = tag & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
+      const std::uint64_t entry = slots_[slot];
+      const auto local = static_cast<std::uint32_t>(entry) - 1;
+      if ((entry >> 32) == tag && same(local)) return local;
+    }
+    return std::nullopt;
+  }
+
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return slots_.size(); }
+  std::size_t bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
+
+ private:
+  static constexpr std::size_t kInitialCapacity = 16;
+  /// Bits 16..47: clear of the top bits that pick the shard.
+  static std::uint64_t tag_of(std::uint64_t hash) { return (hash >> 16) & 0xFFFFFFFFu; }
+
+  void rebuild(std::size_t capacity);
+
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
 }  // namespace lmc

@@ -27,7 +27,7 @@ struct CheckArgs {
   bool list_models = false;
   bool list_properties = false;
   std::string strategy = "bfs";
-  std::string storage = "exact";
+  std::string storage = "packed";
   SearchOptions options;
   bool no_deadlock = false;
   bool no_liveness = false;
@@ -205,9 +205,11 @@ void add_check_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--storage", args->storage,
-                  "exact: whole states, no false merges; fingerprint: 64-bit fingerprints "
-                  "(less memory, prints the estimated probability of a missed state)")
-      ->check(CLI::IsMember({"exact", "fingerprint"}))
+                  "packed: whole states in the model's bit-packed encoding (exact for models "
+                  "without one); exact: whole State objects; both never merge two states; "
+                  "fingerprint: 64-bit fingerprints (less memory, prints the estimated "
+                  "probability of a missed state)")
+      ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
       ->capture_default_str();
   cmd->add_option("--max-states", args->options.max_states,
                   "Stop after this many states (checked between bfs levels); result incomplete");

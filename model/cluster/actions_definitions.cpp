@@ -20,33 +20,33 @@ int definitions_on(const State& s, int vms, int su) {
 
 bool ClusterModel::migrate_definition(State& s, int v) const {
   auto& vm = s.vm[v];
-  const auto target = config_->partner_of(vm.owner);
-  if (!target || is_active(s.lm[v]) || static_cast<VmState>(vm.state) != VmState::defined_only) {
+  const int target = partner(vm.owner);
+  if (target < 0 || is_active(s.lm[v]) || static_cast<VmState>(vm.state) != VmState::defined_only) {
     return false;  // an initialised VM is rejected with VMS4015 and nothing changes
   }
-  if (!(s.su_up >> *target & 1) ||
-      definitions_on(s, vms(), *target) >= config_->sus[*target].max_vm_definitions) {
+  if (!(s.su_up >> target & 1) ||
+      definitions_on(s, vms(), target) >= config_->sus[target].max_vm_definitions) {
     return false;
   }
   const int writer = server_of_su_writer(s, vm.owner);
   if (writer < 0 || !crd_write(s, writer)) return false;
-  vm.owner = static_cast<std::uint8_t>(*target);  // VMS2320
+  vm.owner = static_cast<std::uint8_t>(target);  // VMS2320
   return true;
 }
 
 bool ClusterModel::recover_definition(State& s, int v) const {
   auto& vm = s.vm[v];
   const int remote = vm.owner;
-  const auto local = config_->partner_of(remote);
-  if (!local || config_->sus[*local].arch != Arch::s390 || is_active(s.lm[v])) return false;
+  const int local = partner(remote);
+  if (local < 0 || config_->sus[local].arch != Arch::s390 || is_active(s.lm[v])) return false;
   // D3: the remote monitor wrote no liveness record within the timeout ...
   if (!(s.liveness_expired >> remote & 1)) return false;
   // ... and the operator has made sure the remote SU is really down.
   if (config_->scope.operator_verifies_remote_down && (s.su_up >> remote & 1)) return false;
-  if (definitions_on(s, vms(), *local) >= config_->sus[*local].max_vm_definitions) return false;
-  const int writer = server_of_su_writer(s, *local);
+  if (definitions_on(s, vms(), local) >= config_->sus[local].max_vm_definitions) return false;
+  const int writer = server_of_su_writer(s, local);
   if (writer < 0 || !crd_read(s, writer) || !crd_write(s, writer)) return false;
-  vm.owner = static_cast<std::uint8_t>(*local);
+  vm.owner = static_cast<std::uint8_t>(local);
   vm.state = static_cast<std::uint8_t>(VmState::defined_only);
   s.milestones |= definition_recovered;
   return true;

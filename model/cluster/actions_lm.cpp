@@ -40,11 +40,9 @@ void ClusterModel::end_request(State& s, int v, Jv status) const {
 bool ClusterModel::lm_request(State& s, int v) const {
   auto& lm = s.lm[v];
   auto& vm = s.vm[v];
-  const auto& allowed = config_->scope.migrate;
-  const bool in_scope = allowed.empty() || std::find(allowed.begin(), allowed.end(),
-                                                     config_->vms[v].name) != allowed.end();
-  const auto target = config_->partner_of(vm.owner);
-  if (s.requests_left == 0 || is_active(lm) || !in_scope || !target) return false;
+  if (s.requests_left == 0 || is_active(lm) || !in_scope_[v]) return false;
+  const int target = partner(vm.owner);
+  if (target < 0) return false;
   if (!(s.su_up >> vm.owner & 1) || static_cast<VmState>(vm.state) == VmState::defined_only) {
     return false;  // requests go to the monitor of the VM's own SU
   }
@@ -53,10 +51,10 @@ bool ClusterModel::lm_request(State& s, int v) const {
   lm = Lm{};
   lm.verdict = findings;
   lm.source = vm.owner;
-  lm.target = static_cast<std::uint8_t>(*target);
+  lm.target = static_cast<std::uint8_t>(target);
   lm.snapshot_state = vm.state;
   lm.snapshot_attached = vm.attached;
-  if (!conflicts(s, v, *target).empty()) {
+  if (!conflicts(s, v, target).empty()) {
     end_request(s, v, Jv::rejected_AF);  // A1: nothing else changes
     return true;
   }

@@ -4,6 +4,7 @@
 // phases with rejection, abort and rollback, under injected faults. It
 // satisfies lmc::Model; spec/cluster/README.md describes it rule by rule.
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "model/cluster/prerequisites.hpp"
 #include "model/cluster/state.hpp"
 #include "model/cluster/topology.hpp"
+#include "model/core/bit_layout.hpp"
 #include "model/core/property.hpp"
 
 namespace lmc::cluster {
@@ -60,6 +62,11 @@ enum class Kind : std::uint8_t {
   count
 };
 
+constexpr std::uint64_t kind_bit(Kind kind) {
+  return std::uint64_t{1} << static_cast<unsigned>(kind);
+}
+static_assert(static_cast<unsigned>(Kind::count) <= 64);
+
 struct Action {
   Kind kind;
   std::uint8_t unit = 0;  ///< MU, SU, link, mirror or VM, by kind
@@ -78,12 +85,25 @@ class ClusterModel {
   std::string name() const;
   std::vector<State> initial_states() const;
   void actions(const State& state, std::vector<Action>& out) const;
+  /// Every unit and kind, without the cheap filter of `actions`: what
+  /// `actions` must agree with (tests compare their successors).
+  void unfiltered_actions(const State& state, std::vector<Action>& out) const;
   std::optional<State> next_state(const State& state, const Action& action) const;
   /// A state without successors is an intended end when no LM is under way
   /// (every request answered, budget spent, all repaired); with an LM under
   /// way it is a deadlock.
   bool is_terminal(const State& state) const;
   std::uint64_t hash(const State& state) const;
+  /// Packed storage (lmc::PackableModel): the state in packed_words() 64-bit
+  /// words, each variable in as many bits as this configuration needs.
+  std::size_t packed_words() const { return layout_.words(); }
+  void pack(const State& state, std::uint64_t* words) const { layout_.pack(state, words); }
+  void unpack(const std::uint64_t* words, State& state) const { layout_.unpack(words, state); }
+  void repack(const State& parent, const std::uint64_t* parent_words, const State& state,
+              std::uint64_t* words) const {
+    layout_.repack(parent, parent_words, state, words);
+  }
+  const BitLayout<State>& layout() const { return layout_; }
   std::vector<std::string> action_kinds() const;
   std::size_t action_kind(const Action& action) const {
     return static_cast<std::size_t>(action.kind);
@@ -166,6 +186,17 @@ class ClusterModel {
   bool activate_vm(State& s, int vm) const;
   bool start_vm(State& s, int vm) const;
 
+  // Facts of the configuration the successor function needs on every state,
+  // computed once (precompute) instead of per transition.
+  void precompute();
+  void build_layout();
+  void add_vm_to_layout(int v, unsigned versions);
+  void add_lm_candidates(const State& s, int v, std::vector<Action>& out) const;
+  int partner(int su) const { return su >= 0 && su < kMaxSus ? partner_[su] : -1; }
+  bool may_fault(const State& s, FaultKind kind) const {
+    return s.faults_left != 0 && fault_on_[static_cast<std::size_t>(kind)];
+  }
+
   void add_liveness(std::vector<Property<State>>& props) const;
   void add_goals(std::vector<Property<State>>& props) const;
 
@@ -176,6 +207,15 @@ class ClusterModel {
   Topology topology_;
   Mutant mutant_;
   PrerequisiteOracle oracle_;
+  BitLayout<State> layout_;
+  std::array<bool, kFaultKinds> fault_on_{};
+  /// The other SU of each SU's cluster, or -1 (Config::partner_of).
+  std::array<int, kMaxSus> partner_{};
+  /// Whether the scope lets the operator request an LM of each VM.
+  std::array<bool, kMaxVms> in_scope_{};
+  /// Per Phase: bit k set when LM step Kind k can be enabled in that phase
+  /// (a necessary condition only; the step's own guard decides).
+  std::array<std::uint64_t, static_cast<std::size_t>(Phase::done) + 1> lm_steps_in_phase_{};
 };
 
 bool is_active(const Lm& lm);

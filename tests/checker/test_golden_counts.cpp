@@ -81,7 +81,7 @@ TEST_CASE("bfs gives the golden counts on every thread count and storage mode",
           "[checker][golden][bfs]") {
   for (const auto& g : kGolden) {
     for (unsigned threads : {1u, 2u, 4u}) {
-      for (auto storage : {StorageMode::exact, StorageMode::fingerprint}) {
+      for (auto storage : {StorageMode::exact, StorageMode::fingerprint, StorageMode::packed}) {
         INFO(label(g) << ", " << threads << " threads, " << to_string(storage));
         SearchOptions options;
         options.threads = threads;
@@ -124,9 +124,9 @@ TEST_CASE("bfs traces are the same on every thread count", "[checker][golden][bf
   }
 }
 
-TEST_CASE("dfs gives the golden counts in both storage modes", "[checker][golden][dfs]") {
+TEST_CASE("dfs gives the golden counts in every storage mode", "[checker][golden][dfs]") {
   for (const auto& g : kGolden) {
-    for (auto storage : {StorageMode::exact, StorageMode::fingerprint}) {
+    for (auto storage : {StorageMode::exact, StorageMode::fingerprint, StorageMode::packed}) {
       INFO(label(g) << ", dfs, " << to_string(storage));
       SearchOptions options;
       options.strategy = Strategy::dfs;

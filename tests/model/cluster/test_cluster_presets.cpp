@@ -34,11 +34,13 @@ const std::vector<Golden> kGolden = {
 
 }  // namespace
 
-TEST_CASE("Every preset gives its golden counts on 1, 2 and 4 threads, both storage modes",
+TEST_CASE("Every preset gives its golden counts on 1, 2 and 4 threads, every storage mode",
           "[cluster][golden]") {
   for (const auto& g : kGolden) {
     for (unsigned threads : {1u, 2u, 4u}) {
-      const auto storage = threads == 2 ? StorageMode::fingerprint : StorageMode::exact;
+      const auto storage = threads == 1   ? StorageMode::exact
+                           : threads == 2 ? StorageMode::fingerprint
+                                          : StorageMode::packed;
       INFO(g.preset << ", " << threads << " threads, " << to_string(storage));
       SearchOptions options;
       options.threads = threads;

@@ -1,0 +1,207 @@
+#pragma once
+// A lossless bit-packed encoding of a state made of plain bytes, for the
+// checker's packed storage. The model lists the bytes that can vary and how
+// many bits each needs once a base is subtracted (so that a 0xFF "none"
+// marker packs as 0); every other byte keeps its value in a template state.
+// Fields never straddle a 64-bit word, so packing is a shift and an OR per
+// field. A state that does not fit (a value wider than its field, or a
+// byte outside the layout that differs from the template) stops the program:
+// packing it anyway could merge two distinct states without a trace.
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+namespace lmc {
+
+/// Bits needed for the values 0..max.
+constexpr unsigned bits_for(unsigned max) {
+  return static_cast<unsigned>(std::bit_width(max));
+}
+
+template <class State>
+class BitLayout {
+  static_assert(std::is_trivially_copyable_v<State>);
+  static_assert(std::endian::native == std::endian::little, "fields are split into bytes");
+
+ public:
+  BitLayout() = default;
+  /// `fixed` gives the value of every byte the layout does not list.
+  explicit BitLayout(const State& fixed) : fixed_(fixed) { covered_.assign(sizeof(State), 0); }
+
+  /// Lists the field `member` of the template (a reference into fixed()),
+  /// needing `bits` bits after subtracting `base` (modulo 256 per byte).
+  template <class T>
+  void add(const T& member, unsigned bits, std::uint8_t base = 0) {
+    static_assert(std::is_integral_v<T> && sizeof(T) <= 2);
+    auto offset = static_cast<std::size_t>(reinterpret_cast<const unsigned char*>(&member) -
+                                           reinterpret_cast<const unsigned char*>(&fixed_));
+    for (std::size_t byte = 0; byte < sizeof(T); ++byte) {
+      const unsigned width = bits > 8 * byte ? std::min(8u, bits - 8 * unsigned(byte)) : 0;
+      add_byte(offset + byte, width, byte == 0 ? base : 0);
+    }
+  }
+
+  const State& fixed() const { return fixed_; }
+
+  /// Call once after the last add: places the fields in words.
+  void finish() {
+    // Fields go into words in order; word w holds fields [word_end_[w-1], word_end_[w]).
+    word_end_.clear();
+    unsigned used = 0;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      auto& f = fields_[i];
+      if (word_end_.empty() || used + f.bits > 64) {
+        word_end_.push_back(i);
+        used = 0;
+      }
+      f.shift = static_cast<std::uint8_t>(used);
+      f.word = static_cast<std::uint16_t>(word_end_.size() - 1);
+      used += f.bits;
+      word_end_.back() = i + 1;
+    }
+    words_ = word_end_.size();
+    byte_field_.assign(sizeof(State), -1);
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      byte_field_[fields_[i].offset] = static_cast<int>(i);
+    }
+    build_frozen_checks();
+  }
+
+  std::size_t words() const { return words_; }
+  std::size_t bits() const {
+    std::size_t total = 0;
+    for (const auto& f : fields_) total += f.bits;
+    return total;
+  }
+
+  void pack(const State& state, std::uint64_t* out) const {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&state);
+    std::uint64_t overflow = 0;
+    std::size_t f = 0;
+    for (std::size_t w = 0; w < words_; ++w) {
+      // Built in a register: an OR into out[w] per field would chain each
+      // field's store to the next field's load.
+      std::uint64_t word = 0;
+      for (; f < word_end_[w]; ++f) {
+        const auto& field = fields_[f];
+        const std::uint64_t value = static_cast<std::uint8_t>(bytes[field.offset] - field.base);
+        overflow |= value >> field.bits;
+        word |= value << field.shift;
+      }
+      out[w] = word;
+    }
+    for (const auto& check : frozen_) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes + check.offset, sizeof word);
+      overflow |= (word ^ check.value) & check.mask;
+    }
+    if (overflow != 0) does_not_fit();
+  }
+
+  /// pack(after), given before_words == pack(before): a successor differs
+  /// from its parent in a few bytes, so only the fields of the bytes that
+  /// changed are rewritten (found 8 bytes at a time).
+  void repack(const State& before, const std::uint64_t* before_words, const State& after,
+              std::uint64_t* out) const {
+    for (std::size_t w = 0; w < words_; ++w) out[w] = before_words[w];
+    const auto* a = reinterpret_cast<const unsigned char*>(&before);
+    const auto* b = reinterpret_cast<const unsigned char*>(&after);
+    std::uint64_t overflow = 0;
+    for (std::size_t start = 0; start < sizeof(State); start += 8) {
+      const std::size_t offset = std::min(start, sizeof(State) - 8);  // the last one overlaps
+      std::uint64_t x, y;
+      std::memcpy(&x, a + offset, sizeof x);
+      std::memcpy(&y, b + offset, sizeof y);
+      for (std::uint64_t diff = x ^ y; diff != 0;) {
+        const unsigned byte = static_cast<unsigned>(std::countr_zero(diff)) / 8;
+        diff &= ~(std::uint64_t{0xFF} << (8 * byte));
+        const std::size_t at = offset + byte;
+        const int index = byte_field_[at];
+        if (index < 0) does_not_fit();  // a byte outside the layout changed
+        const auto& field = fields_[static_cast<std::size_t>(index)];
+        const std::uint64_t value = static_cast<std::uint8_t>(b[at] - field.base);
+        overflow |= value >> field.bits;
+        const std::uint64_t mask = ((std::uint64_t{1} << field.bits) - 1) << field.shift;
+        out[field.word] = (out[field.word] & ~mask) | (value << field.shift);
+      }
+    }
+    if (overflow != 0) does_not_fit();
+  }
+
+  void unpack(const std::uint64_t* in, State& state) const {
+    state = fixed_;
+    auto* bytes = reinterpret_cast<unsigned char*>(&state);
+    std::size_t f = 0;
+    for (std::size_t w = 0; w < words_; ++w) {
+      const std::uint64_t word = in[w];
+      for (; f < word_end_[w]; ++f) {
+        const auto& field = fields_[f];
+        const auto value = (word >> field.shift) & ((std::uint64_t{1} << field.bits) - 1);
+        bytes[field.offset] = static_cast<unsigned char>(value + field.base);
+      }
+    }
+  }
+
+ private:
+  struct Field {
+    std::uint16_t offset;
+    std::uint8_t bits;
+    std::uint8_t base;
+    std::uint8_t shift = 0;
+    std::uint16_t word = 0;
+  };
+  /// Bytes outside the layout, compared with the template a word at a time.
+  struct FrozenCheck {
+    std::size_t offset;
+    std::uint64_t value;
+    std::uint64_t mask;
+  };
+
+  void add_byte(std::size_t offset, unsigned bits, std::uint8_t base) {
+    covered_[offset] = 1;
+    if (bits == 0 && base == 0) {
+      covered_[offset] = 0;  // always equal to the template: checked as frozen
+      return;
+    }
+    fields_.push_back({static_cast<std::uint16_t>(offset), static_cast<std::uint8_t>(bits), base});
+  }
+
+  void build_frozen_checks() {
+    static_assert(sizeof(State) >= 8);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&fixed_);
+    for (std::size_t start = 0; start < sizeof(State); start += 8) {
+      const std::size_t offset = std::min(start, sizeof(State) - 8);  // the last one overlaps
+      std::uint64_t mask = 0;
+      for (std::size_t i = 0; i < 8; ++i) {
+        if (!covered_[offset + i]) mask |= std::uint64_t{0xFF} << (8 * i);
+      }
+      if (mask == 0) continue;
+      std::uint64_t value;
+      std::memcpy(&value, bytes + offset, sizeof value);
+      frozen_.push_back({offset, value & mask, mask});
+    }
+  }
+
+  [[noreturn]] static void does_not_fit() {
+    std::fputs("lmc: internal error: a state does not fit the model's packed layout\n", stderr);
+    std::abort();
+  }
+
+  State fixed_{};
+  std::vector<char> covered_;
+  std::vector<Field> fields_;
+  std::vector<FrozenCheck> frozen_;
+  std::vector<std::size_t> word_end_;
+  /// Per byte of State: the index of its field, or -1 outside the layout.
+  std::vector<int> byte_field_;
+  std::size_t words_ = 0;
+};
+
+}  // namespace lmc

@@ -1,0 +1,148 @@
+// The cluster model's shortcuts must not change what it explores: the
+// filtered candidate list of `actions` yields the same successors, in the
+// same order, as the unfiltered list, and the packed encoding gives back
+// every state it packed, on every preset and every mutant.
+
+#include <catch2/catch.hpp>
+#include <deque>
+#include <unordered_set>
+
+#include "cluster_fixture.hpp"
+#include "model/cluster/cluster_model.hpp"
+
+using namespace lmc;
+using lmc::testing::load_preset_config;
+
+namespace {
+
+struct StateHash {
+  const cluster::ClusterModel* model;
+  std::size_t operator()(const cluster::State& s) const { return model->hash(s); }
+};
+
+/// The enabled successors of `s`, in candidate order.
+std::vector<cluster::State> successors(const cluster::ClusterModel& model, const cluster::State& s,
+                                       bool filtered) {
+  std::vector<cluster::Action> actions;
+  if (filtered) {
+    model.actions(s, actions);
+  } else {
+    model.unfiltered_actions(s, actions);
+  }
+  std::vector<cluster::State> out;
+  for (const auto& a : actions) {
+    if (auto next = model.next_state(s, a)) out.push_back(*next);
+  }
+  return out;
+}
+
+/// Breadth-first over at most `limit` states, calling visit(state) on each.
+template <class Visit>
+void explore(const cluster::ClusterModel& model, std::size_t limit, Visit&& visit) {
+  std::unordered_set<cluster::State, StateHash> seen(16, StateHash{&model});
+  std::deque<cluster::State> queue;
+  for (const auto& s : model.initial_states()) {
+    if (seen.insert(s).second) queue.push_back(s);
+  }
+  while (!queue.empty() && seen.size() < limit) {
+    const auto s = queue.front();
+    queue.pop_front();
+    visit(s);
+    for (const auto& next : successors(model, s, true)) {
+      if (seen.insert(next).second) queue.push_back(next);
+    }
+  }
+}
+
+void check_filter(const std::string& preset, cluster::Mutant mutant) {
+  const cluster::ClusterModel model(load_preset_config(preset), mutant);
+  std::size_t mismatches = 0;
+  explore(model, 20000, [&](const cluster::State& s) {
+    if (successors(model, s, true) != successors(model, s, false)) ++mismatches;
+  });
+  CHECK(mismatches == 0);
+}
+
+void check_packing(const std::string& preset, cluster::Mutant mutant) {
+  const cluster::ClusterModel model(load_preset_config(preset), mutant);
+  REQUIRE(model.packed_words() >= 1);
+  REQUIRE(model.packed_words() * 8 < sizeof(cluster::State));
+  std::size_t mismatches = 0;
+  explore(model, 20000, [&](const cluster::State& s) {
+    std::vector<std::uint64_t> words(model.packed_words());
+    model.pack(s, words.data());
+    cluster::State back;
+    model.unpack(words.data(), back);
+    if (!(back == s)) ++mismatches;
+    // Each successor repacked from its parent's words, as the search does it.
+    std::vector<cluster::Action> actions;
+    model.actions(s, actions);
+    for (const auto& a : actions) {
+      const auto next = model.next_state(s, a);
+      if (!next) continue;
+      std::vector<std::uint64_t> full(model.packed_words()), delta(model.packed_words());
+      model.pack(*next, full.data());
+      model.repack(s, words.data(), *next, delta.data());
+      if (full != delta) ++mismatches;
+    }
+  });
+  CHECK(mismatches == 0);
+}
+
+}  // namespace
+
+TEST_CASE("The filtered candidates give the unfiltered successors, in order", "[cluster][fast]") {
+  for (const auto& preset : cluster::preset_names()) {
+    INFO(preset);
+    check_filter(preset, cluster::Mutant::none);
+  }
+  for (const auto& info : cluster::mutant_catalogue()) {
+    INFO(info.name);
+    check_filter(info.preset, info.mutant);
+  }
+}
+
+TEST_CASE("unpack(pack(s)) == s, and repack from the parent equals pack", "[cluster][fast]") {
+  for (const auto& preset : cluster::preset_names()) {
+    INFO(preset);
+    check_packing(preset, cluster::Mutant::none);
+  }
+  for (const auto& info : cluster::mutant_catalogue()) {
+    INFO(info.name);
+    check_packing(info.preset, info.mutant);
+  }
+}
+
+TEST_CASE("The default preset packs into three words", "[cluster][fast]") {
+  const cluster::ClusterModel model(load_preset_config("default"), cluster::Mutant::none);
+  CHECK(model.layout().bits() <= 192);
+  CHECK(model.packed_words() == 3);
+}
+
+TEST_CASE("Packed storage reports the same counterexamples as exact storage", "[cluster][fast]") {
+  for (const auto& info : cluster::mutant_catalogue()) {
+    INFO(info.name);
+    SearchOptions exact;
+    exact.storage = StorageMode::exact;
+    SearchOptions packed;
+    packed.storage = StorageMode::packed;
+    packed.threads = 2;
+    const auto a = lmc::testing::check_preset(info.preset, exact, info.mutant);
+    const auto b = lmc::testing::check_preset(info.preset, packed, info.mutant);
+    CHECK(b.stats.storage == StorageMode::packed);
+    CHECK(a.stats.states == b.stats.states);
+    CHECK(a.stats.transitions == b.stats.transitions);
+    const auto* pa = a.find(info.property);
+    const auto* pb = b.find(info.property);
+    REQUIRE(pa != nullptr);
+    REQUIRE(pb != nullptr);
+    REQUIRE(pa->trace.has_value());
+    REQUIRE(pb->trace.has_value());
+    CHECK_FALSE(pb->trace->nondeterministic);
+    REQUIRE(pa->trace->steps.size() == pb->trace->steps.size());
+    for (std::size_t i = 0; i < pa->trace->steps.size(); ++i) {
+      CHECK(pa->trace->steps[i].action == pb->trace->steps[i].action);
+      CHECK(pa->trace->steps[i].state == pb->trace->steps[i].state);
+    }
+  }
+}
