@@ -31,7 +31,7 @@ namespace {
 struct BenchCheckArgs {
   std::vector<std::string> presets{"default"};
   std::vector<int> threads{1, 2};
-  std::string storage = "exact";
+  std::string storage = "packed";
   std::string source_dir = LMC_SOURCE_DIR;
   std::string json_file;
   bool collapse = true;
@@ -262,8 +262,9 @@ void add_bench_check_command(CLI::App& bench, int& exit_code) {
   cmd->add_option("--threads", args->threads, "lmc thread counts (repeatable)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  cmd->add_option("--storage", args->storage, "lmc storage: exact or fingerprint")
-      ->check(CLI::IsMember({"exact", "fingerprint"}))
+  cmd->add_option("--storage", args->storage,
+                  "lmc storage: packed (the default of lmc check), exact or fingerprint")
+      ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
       ->capture_default_str();
   cmd->add_option("--source-dir", args->source_dir,
                   "The lmc source tree (scripts/spin-states.sh, spec/promela/)")
