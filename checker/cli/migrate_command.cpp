@@ -221,7 +221,7 @@ int run_migrate(const MigrateArgs& args) {
   if (!args.quiet) print_header(run);
   ref::LiveMigration lm(installation, vm, target, guest, *side.channel, std::move(options));
   run.result = lm.run();
-  if (side.runtime && run.result.status == "$T") {
+  if (side.runtime && (run.result.status == "$T" || run.result.status == "$TW")) {
     run.memory_compared = true;
     run.memory_identical = side.runtime->memory() &&
                            side.runtime->memory()->bytes() == guest.memory().bytes() &&

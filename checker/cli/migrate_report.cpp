@@ -42,11 +42,11 @@ void print_vm(const MigrateRun& run) {
   fmt::print("guest MONJV: status '{}', VM '{}', index '{}', migration state '{}'\n",
              vm.monjv.field(1, 3), vm.monjv.field(71, 78), vm.monjv.field(79, 81),
              vm.monjv.field(87, 94));
-  fmt::print(
-      "VM {} belongs to {}, runs on {}; LIVE-MIG-COUNT {}\n", vm.name,
-      run.installation.su(vm.su).name(),
-      vm.executing_on < 0 ? std::string("nothing") : run.installation.su(vm.executing_on).name(),
-      vm.live_mig_count);
+  fmt::print("VM {} belongs to {}, runs on {}; LIVE-MIG-COUNT {}\n", vm.name,
+             run.installation.su(vm.su).name(),
+             vm.executing_on() < 0 ? std::string("nothing")
+                                   : run.installation.su(vm.executing_on()).name(),
+             vm.live_mig_count);
   for (const auto& h : vm.history) {
     fmt::print("  history: {:.3f} s to {} as VM index {}\n", h.time, h.configuration, h.vm_index);
   }

@@ -89,7 +89,11 @@ bool ClusterModel::reserve_target(State& s, int v, bool fails) const {
   }
   s.free_memory[lm.target] = static_cast<std::int8_t>(s.free_memory[lm.target] - memory);
   vm.resident |= bit(lm.target);
-  vm.target_devices = static_cast<std::uint8_t>(topology_.all_devices(v) & ~lm.detached);
+  // Everything but what LM detaches moves, attached or not: a tape left
+  // detached by an earlier LM is not assigned on the target either (found
+  // by the conformance properties against the reference implementation).
+  vm.target_devices = static_cast<std::uint8_t>(topology_.all_devices(v) &
+                                                ~topology_.detached_at_setup(v, lm.source));
   lm.dirty = topology_.all_pages();  // the first round sends every page
   set_phase(lm, Phase::memcopy);
   return true;

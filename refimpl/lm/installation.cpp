@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <bit>
 #include <chrono>
 #include <ctime>
 #include <stdexcept>
@@ -61,8 +62,11 @@ void Installation::place_vms() {
           fmt::format("VM {} does not fit on {} (memory, index, definitions or devices)", spec.name,
                       unit.name()));
     }
-    // Only a running guest executes; INIT_ONLY, DOWN and DEFINED_ONLY do not.
-    record.executing_on = spec.state == cluster::VmState::running ? spec.su : -1;
+    // A running guest executes, also while it waits (WAIT); INIT_ONLY, DOWN
+    // and DEFINED_ONLY do not.
+    const bool executes =
+        spec.state == cluster::VmState::running || spec.state == cluster::VmState::wait;
+    record.executing = executes ? static_cast<std::uint8_t>(1u << spec.su) : 0;
     vms_.push_back(std::move(record));
     write_definition(v, spec.su);
   }
@@ -94,9 +98,14 @@ int Installation::vm_by_name(const std::string& name) const {
   return -1;
 }
 
+int VmRecord::executing_on() const {
+  if (executing == 0 || (executing & (executing - 1)) != 0) return -1;
+  return std::countr_zero(executing);
+}
+
 bool Installation::lm_running_from(int source) const {
   for (const auto& record : vms_) {
-    if (record.lm_target && record.su == source) return true;
+    if (record.lm_source == source) return true;
   }
   return false;
 }

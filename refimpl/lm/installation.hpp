@@ -4,6 +4,7 @@
 // Cluster Manager, and the logs an operator reads. Built from the same
 // configuration files as the model.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -32,11 +33,17 @@ struct VmRecord {
   cluster::VmState state = cluster::VmState::running;
   bool monitor_system = false;
   std::vector<bool> attached;  ///< per device of the configuration's VM
-  int executing_on = -1;       ///< the SU whose CPUs run the guest, -1 when none
-  int live_mig_count = 0;      ///< O5
+  /// SUs whose CPUs run the guest (bit per SU). One bit at most: two would
+  /// be the guest executing twice (I1), which the conformance properties watch.
+  std::uint8_t executing = 0;
+  int live_mig_count = 0;  ///< O5
   std::vector<HistoryEntry> history;
+  std::optional<int> lm_source;  ///< set while an LM of this VM runs (P16)
   std::optional<int> lm_target;  ///< set while an LM of this VM runs
-  GuestMonJv monjv;              ///< the guest's monitoring job variable (JV, O2)
+  /// The single SU executing the guest, or -1 when none (or, wrongly, several).
+  int executing_on() const;
+  bool executes_on(int su) const { return (executing >> su & 1) != 0; }
+  GuestMonJv monjv;  ///< the guest's monitoring job variable (JV, O2)
 };
 
 class Installation {

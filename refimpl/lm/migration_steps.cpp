@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "refimpl/lm/messages.hpp"
+#include "refimpl/lm/mutation.hpp"
 
 namespace lmc::ref {
 
@@ -43,9 +44,14 @@ void MigrationSteps::on_undo(std::function<void()> undo) {
 }
 
 void MigrationSteps::announce_start() {
+  vm().lm_source = source_;
   vm().lm_target = target_;
+  // A guest that migrated before has a terminated JV ($T): the new LM
+  // monitors it again ($R, MIGR-OUT), and so does the source after a rollback.
+  vm().monjv.set_status("$R");
   vm().monjv.set_migration_state("MIGR-OUT");
   on_undo([this] {
+    vm().lm_source.reset();
     vm().lm_target.reset();
     vm().monjv.set_migration_state("");
   });
@@ -62,7 +68,10 @@ void MigrationSteps::detach_devices() {
   for (std::size_t d = 0; d < spec().devices.size(); ++d) {
     if (!detached_for_lm(spec().devices[d], arch) || !vm().attached[d]) continue;
     vm().attached[d] = false;
-    on_undo([this, d] { vm().attached[d] = true; });
+    detached_.push_back(d);
+    on_undo([this, d] {
+      if (!mutated(Mutation::no_reattach_on_abort)) vm().attached[d] = true;
+    });
   }
 }
 
@@ -81,7 +90,9 @@ bool MigrationSteps::reserve_on_target() {
   }
   if (!unit.take(holding)) return false;
   target_index_ = *index;
-  on_undo([this] { in_.su(target_).give_back(vm().name); });
+  on_undo([this] {
+    if (!mutated(Mutation::keep_target_reservation)) in_.su(target_).give_back(vm().name);
+  });
   return true;
 }
 
@@ -116,8 +127,9 @@ void MigrationSteps::stop_io() {
 }
 
 void MigrationSteps::suspend_on_source() {
-  vm().executing_on = -1;
-  on_undo([this] { vm().executing_on = source_; });
+  const auto executing = vm().executing;
+  vm().executing &= static_cast<std::uint8_t>(~(1u << source_));
+  on_undo([this, executing] { vm().executing = executing; });
   if (x86()) {
     in_.say(Console::guest, vm().name, messages::hal_suspend());
   } else {
@@ -141,7 +153,12 @@ bool MigrationSteps::commit_owner_on_crd() {
 }
 
 void MigrationSteps::resumed_on_target() {
-  vm().executing_on = target_;
+  // Only a guest that ran goes on running; an INIT_ONLY or DOWN one only moves.
+  const auto state = vm().state;
+  if (state == cluster::VmState::running || state == cluster::VmState::wait) {
+    vm().executing |= static_cast<std::uint8_t>(1u << target_);
+  }
+  vm().su = target_;  // committed: the definition belongs to the target (CRD)
   const std::string id = messages::vm_id(target_index_, vm().name);
   in_.say(Console::guest, vm().name,
           messages::reconfiguration_finished(source_name(), target_name()));
@@ -191,8 +208,8 @@ std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) 
     vm().attached[d] =
         !detached_for_lm(device, arch) || device.kind == cluster::DeviceKind::pav_alias;
   }
-  vm().su = target_;
   vm().index = target_index_;
+  vm().lm_source.reset();
   vm().lm_target.reset();
   vm().live_mig_count += 1;
   vm().history.push_back({in_.clock().now(), target_name(), target_index_});
@@ -205,11 +222,25 @@ std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) 
                             fmt::format("count={} last={}", vm().live_mig_count, target_name()))) {
     warnings.push_back("the CRD took no writes: the migration history is not stored");
   }
+  for (const auto d : detached_) {
+    if (spec().devices[d].kind == cluster::DeviceKind::pav_alias) continue;
+    warnings.push_back(
+        fmt::format("device {} stays detached: tapes and locally emulated disks "
+                    "do not move with the VM",
+                    spec().devices[d].id));
+  }
   in_.say(Console::source, source_name(), messages::completed(old_id, target_name()));
   if (x86() && target_confirmed) {
     in_.say(Console::target, target_name(), messages::guest_ready(new_id));
   }
   return warnings;
+}
+
+bool MigrationSteps::devices_left_detached() const {
+  for (const auto d : detached_) {
+    if (spec().devices[d].kind != cluster::DeviceKind::pav_alias) return true;
+  }
+  return false;
 }
 
 void MigrationSteps::roll_back(const std::string& cause, bool nonconvergence) {

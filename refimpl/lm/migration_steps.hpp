@@ -41,6 +41,9 @@ class MigrationSteps {
   // Cleanup (phase 4); returns warnings ($TW) for what could not be done.
   // `target_confirmed`: the target answered the end of the LM.
   std::vector<std::string> clean_up_source(bool target_confirmed);
+  /// After the cleanup: devices this LM detached stay detached (tapes,
+  /// locally emulated disks): the request ends $TW (spec/refimpl/lm.md).
+  bool devices_left_detached() const;
 
   /// Registers an undo for the last change.
   void on_undo(std::function<void()> undo);
@@ -70,6 +73,7 @@ class MigrationSteps {
   int target_;
   int target_index_ = 0;
   std::vector<std::size_t> assigned_on_target_;  ///< device positions assigned on the target
+  std::vector<std::size_t> detached_;            ///< device positions this LM detached
   std::vector<std::function<void()>> undo_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "refimpl/lm/mutation.hpp"
+
 namespace lmc::ref {
 namespace {
 
@@ -133,7 +135,7 @@ class Check {
   }
 
   void operation_rules() {
-    if (in_.lm_running_from(source_.id())) {
+    if (!mutated(Mutation::no_running_lm_check) && in_.lm_running_from(source_.id())) {
       add("P16", "", fmt::format("an LM from {} is running", source_.name()));
     }
     for (const ServerUnit* unit : {&source_, &target_}) {

@@ -167,6 +167,10 @@ Reply TargetRuntime::Impl::dump(const std::vector<std::byte>& path_bytes) const 
   return {};
 }
 
+void TargetRuntime::inject(TargetFaults faults) {
+  impl_->faults = faults;
+}
+
 TargetRuntime::TargetRuntime(TargetFaults faults) : impl_(std::make_unique<Impl>()) {
   impl_->faults = faults;
 }

@@ -44,6 +44,9 @@ class TargetRuntime {
   /// they are, so write only data the source also has.
   GuestMemory* memory();
   bool resumed() const;
+  /// Replaces the faults to inject from the next request on (a test that
+  /// decides a fault only when the step comes, as the model does).
+  void inject(TargetFaults faults);
   /// Register state received with cpu_state.
   std::span<const std::byte> cpu_state() const;
 

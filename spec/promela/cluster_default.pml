@@ -1102,7 +1102,8 @@ inline reserve_target(v) {
 		:: else ->
 			free_memory[target[v]] = free_memory[target[v]] - VM_MEM(v);
 			resident[v] = resident[v] | BIT(target[v]);
-			target_devices[v] = VM_DEVS(v) & ~detached[v];
+			target_devices[v] = VM_DEVS(v) &
+				~(VM_TAPE_ELD(v) | (HAS(X86_SUS, source[v]) -> 0 : VM_PAV(v)));
 			dirty[v] = ALL_PAGES;   /* the first round sends every page */
 			phase[v] = MEMCOPY
 		fi

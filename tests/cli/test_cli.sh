@@ -175,11 +175,11 @@ expect 2 "plan without --evacuate" -- "$lmc" plan
 expect 0 "migrate the default preset" -- "$lmc" migrate --virtual-clock --unit-mib 4 --json "$work/m.json" --monjv "$work/monjv"
 for text in "VMS2450 LIVE MIGRATION OF VM (2,VM12PROD) TO TARGET SU 'ABGSU702' STARTED" \
   "ETMDR01" "VMS2430" "VMS3050" "VMS4005 DEVICE '4683'" "VMS2452" "ETMDR03" "VMS2432" \
-  "VMS2431" "VMS4009 DEVICE '4683'" "VMS4024" "VMS2451" "MONJV of the request: \$S -> \$R -> \$T" \
+  "VMS2431" "VMS4009 DEVICE '4683'" "VMS4024" "VMS2451" "MONJV of the request: \$S -> \$R -> \$TW" "warning: device" \
   "paused" "created" "deleted" "byte-for-byte identical" "LIVE-MIG-COUNT 1" "round  0:" "final copy:"; do
   contains "$work/out" "$text" "migrate prints $text"
 done
-for field in '"status": "$T"' '"total_seconds"' '"downtime_seconds"' '"bytes_sent"' \
+for field in '"status": "$TW"' '"total_seconds"' '"downtime_seconds"' '"bytes_sent"' \
   '"rounds"' '"console"' '"events"' '"audit"' '"memory_identical": true'; do
   contains "$work/m.json" "$field" "migrate json field $field"
 done

@@ -52,7 +52,7 @@ struct ClusterSnapshot {
     return {r.su,
             r.index,
             r.attached,
-            r.executing_on,
+            r.executing_on(),
             r.live_mig_count,
             in.su(r.su).holds(r.name),
             in.su(target).holds(r.name),
