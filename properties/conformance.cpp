@@ -7,6 +7,7 @@
 #include <rapidcheck/state.h>
 
 #include <catch2/catch.hpp>
+#include <iostream>
 
 #include "properties/conformance_harness.hpp"
 
@@ -31,4 +32,5 @@ TEST_CASE("the reference implementation conforms to the model", "[conformance]")
     RC_TAG(preset);
     recorded([&] { check_conformance(preset); });
   });
+  std::cout << "conformance: " << recorder().summary_and_reset() << "\n";
 }

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "refimpl/conformance/presets.hpp"
+
 namespace lmc::conformance {
 namespace {
 
@@ -15,23 +17,25 @@ bool is_lm_step(Kind kind) {
 
 }  // namespace
 
+std::string Recorder::summary_and_reset() {
+  auto text = fmt::format("{} sequences, {} commands;", sequences, commands);
+  for (const auto& [kind, count] : per_kind) text += fmt::format(" {} {}", kind, count);
+  sequences = commands = 0;
+  per_kind.clear();
+  return text;
+}
+
 Recorder& recorder() {
   static Recorder instance;
   return instance;
 }
 
 cluster::Config conformance_config(const std::string& preset) {
-  cluster::ConfigError error;
-  const auto json = cluster::preset_json(preset);
-  RC_ASSERT(json.has_value());
-  auto config = cluster::parse_config(*json, "preset " + preset, error);
-  if (!config) RC_FAIL(error.to_string());
-  auto& scope = config->scope;
-  scope.fault_budget = 3;
-  scope.faults.fill(true);
-  scope.lm_requests = 3;
-  scope.guest_writes = 3;
-  return *config;
+  try {
+    return ref::widened_preset(preset);
+  } catch (const std::exception& error) {
+    RC_FAIL(error.what());
+  }
 }
 
 std::vector<std::string> conformance_presets() {

@@ -15,6 +15,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,8 +37,20 @@ using CommandPtr = std::shared_ptr<const Command>;
 struct Recorder {
   std::vector<std::string> current;
   std::vector<std::string> last_failure;
-  void start() { current.clear(); }
-  void note(std::string command) { current.push_back(std::move(command)); }
+  long sequences = 0;  ///< test cases started, shrinking included
+  long commands = 0;   ///< commands run on the implementation
+  std::map<std::string, long> per_kind;
+  void start() {
+    current.clear();
+    ++sequences;
+  }
+  void note(std::string command) {
+    ++commands;
+    ++per_kind[command.substr(0, command.find(' '))];
+    current.push_back(std::move(command));
+  }
+  /// "N sequences, M commands" since the last reset, then resets.
+  std::string summary_and_reset();
 };
 Recorder& recorder();
 

@@ -17,6 +17,7 @@
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <iostream>
 
 #include "properties/conformance_harness.hpp"
 #include "refimpl/lm/page_versions.hpp"
@@ -238,6 +239,7 @@ TEST_CASE("rollback: a fault at any point of an LM leaves the source whole", "[g
     RC_TAG(preset);
     recorded([&] { check_rollback(preset); });
   });
+  std::cout << "rollback: " << recorder().summary_and_reset() << "\n";
 }
 
 TEST_CASE("single migration: one LM per source, one SU per guest", "[guarantees]") {
@@ -247,4 +249,5 @@ TEST_CASE("single migration: one LM per source, one SU per guest", "[guarantees]
     RC_TAG(preset);
     recorded([&] { check_single_migration(preset); });
   });
+  std::cout << "single migration: " << recorder().summary_and_reset() << "\n";
 }

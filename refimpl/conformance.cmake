@@ -2,7 +2,8 @@
 # abstraction function back into the model's state (issue 6): lmc_conformance
 # for `lmc replay`, lmc_conformance_mutable (on the LM library with the
 # mutation switches compiled in) for the properties.
-set(LMC_CONFORMANCE_SOURCES conformance/cluster_driver.cpp conformance/abstraction.cpp)
+set(LMC_CONFORMANCE_SOURCES conformance/cluster_driver.cpp conformance/abstraction.cpp
+                            conformance/presets.cpp)
 foreach(variant "" "_mutable")
   add_library(lmc_conformance${variant} ${LMC_CONFORMANCE_SOURCES})
   target_include_directories(lmc_conformance${variant} PUBLIC ${PROJECT_SOURCE_DIR})

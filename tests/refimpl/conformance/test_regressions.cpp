@@ -1,0 +1,54 @@
+// Divergences the conformance properties found between the reference
+// implementation and the model, each pinned with its shrunk sequence (issue
+// 6). The names say what was wrong.
+
+#include "tests/refimpl/conformance/conformance_fixture.hpp"
+
+namespace lmc::ref::testing {
+
+TEST_CASE("regression: second_lm_guest_jv_says_migr_out", "[conformance][regression]") {
+  // The guest JV said $T (terminated) from the first LM while the second ran.
+  Lockstep both("recovery");
+  auto steps = whole_lm();
+  steps.push_back(act(Kind::lm_request));
+  steps.push_back(act(Kind::lm_start));
+  both.run(steps);
+  CHECK(both.driver.installation().vm(0).monjv.field(87, 94) == "MIGR-OUT");
+}
+
+TEST_CASE("regression: source_crash_leaves_guest_jv_alone", "[conformance][regression]") {
+  // A rollback for a crashed source rewrote the dead guest's JV.
+  Lockstep both("recover-while-alive");
+  both.run({act(Kind::lm_request), act(Kind::su_crash, 0)});
+}
+
+TEST_CASE("regression: tape_left_detached_is_not_assigned_on_the_next_target",
+          "[conformance][regression]") {
+  // The model assigned on the target of a second LM the tape the first LM
+  // left detached; the implementation did not (the model was wrong).
+  Lockstep both("recover-while-alive");
+  auto steps = whole_lm();
+  for (const auto kind : {Kind::lm_request, Kind::lm_start, Kind::reserve_target}) {
+    steps.push_back(act(kind));
+  }
+  both.run(steps);
+  const auto& devices = both.driver.config().vms[0].devices;
+  const auto assigned = both.driver.migration(0).target_devices();
+  for (std::size_t d = 0; d < devices.size(); ++d) {
+    if (devices[d].kind == cluster::DeviceKind::tape) CHECK_FALSE(assigned[d]);
+  }
+}
+
+TEST_CASE("regression: rolled_back_second_lm_monitors_the_guest_again",
+          "[conformance][regression]") {
+  // After a second LM rolled back, the guest JV went back to $T.
+  Lockstep both("p9-gap");
+  auto steps = whole_lm();
+  for (const auto kind : {Kind::lm_request, Kind::lm_start, Kind::reserve_fails}) {
+    steps.push_back(act(kind));
+  }
+  both.run(steps);
+  CHECK(both.driver.installation().vm(0).monjv.field(1, 3) == "$R ");  // blank-filled
+}
+
+}  // namespace lmc::ref::testing
