@@ -146,7 +146,7 @@ rc::Gen<CommandPtr> next_command(const std::shared_ptr<const cluster::ClusterMod
   if (steps.empty()) return rc::gen::elementOf(refusals);
   if (refusals.empty()) return rc::gen::elementOf(steps);
   return rc::gen::weightedOneOf<CommandPtr>(
-      {{6, rc::gen::elementOf(steps)}, {1, rc::gen::elementOf(refusals)}});
+      {{12, rc::gen::elementOf(steps)}, {1, rc::gen::elementOf(refusals)}});
 }
 
 }  // namespace lmc::conformance

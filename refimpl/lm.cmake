@@ -9,6 +9,7 @@ set(LMC_REFIMPL_LM_SOURCES
   lm/mutation.cpp
   lm/migration_steps.cpp
   lm/stepped_migration.cpp
+  lm/definitions.cpp
   lm/live_migration.cpp)
 add_library(lmc_refimpl ${LMC_REFIMPL_LM_SOURCES})
 target_include_directories(lmc_refimpl PUBLIC ${PROJECT_SOURCE_DIR})

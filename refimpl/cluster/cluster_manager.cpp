@@ -131,7 +131,10 @@ int ClusterManager::crd_viewpoint() const {
 }
 
 void ClusterManager::update_crd_reach() {
-  const int server = crd_viewpoint();
+  reach_crd_from(crd_viewpoint());
+}
+
+void ClusterManager::reach_crd_from(int server) {
   const int count = std::min(crd_->mirror_count(), static_cast<int>(mirrors_.size()));
   for (int m = 0; m < count; ++m) {
     const auto& host = mirrors_[index(m)];

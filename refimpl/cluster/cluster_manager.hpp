@@ -64,6 +64,22 @@ class ClusterManager {
   bool su_reaches_crd(int su) const;
   bool mu_reaches_crd(int mu) const;
 
+  /// Runs `use` with the CRD reached as a unit on `server` reaches it: an
+  /// SU's monitor reads and writes the CRD over its own server's paths
+  /// (CH-2), so in a partition each side writes the mirrors it reaches and
+  /// marks the others stale. The CM's own view is restored afterwards.
+  template <class Use>
+  auto with_crd_from(int server, Use&& use) {
+    struct Restore {
+      ClusterManager* cm;
+      ~Restore() { cm->update_crd_reach(); }
+    } restore{this};
+    reach_crd_from(server);
+    return use();
+  }
+  int server_of_mu(int mu) const;
+  int server_of_su(int su) const;
+
   /// One round of the active CM: lease expiry and takeover, resync of stale
   /// mirrors it can reach, heartbeat of every unit, status; each change
   /// becomes an event. Without any MU able to act as CM nothing is polled
@@ -90,13 +106,12 @@ class ClusterManager {
   const std::vector<Event>& events() const { return events_; }
 
  private:
-  int server_of_mu(int mu) const;
-  int server_of_su(int su) const;
   bool connected(int server_a, int server_b) const;
   bool mirror_reachable_from(int server, int mirror) const;
   bool crd_available_from(int server) const;
   int crd_viewpoint() const;
   void update_crd_reach();
+  void reach_crd_from(int server);
   void expire_lease();
   void take_over(bool announce = true);
   void resync_mirrors();

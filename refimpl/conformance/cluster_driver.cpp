@@ -5,6 +5,7 @@
 #include <atomic>
 #include <string>
 
+#include "refimpl/lm/definitions.hpp"
 #include "refimpl/lm/page_versions.hpp"
 
 namespace lmc::ref {
@@ -52,10 +53,7 @@ bool ClusterDriver::implements(Kind kind) {
     case Kind::cm_observe:
     case Kind::liveness_timeout:
     case Kind::liveness_renew:
-    case Kind::migrate_definition:
     case Kind::recover_definition:
-    case Kind::activate_vm:
-    case Kind::start_vm:
     case Kind::count:
       return false;
     default:
@@ -186,6 +184,12 @@ bool ClusterDriver::apply_lm(const cluster::Action& a) {
       return m.abort();
     case Kind::abort_nonconvergence:
       return m.abort_nonconvergence();
+    case Kind::migrate_definition:
+      return migrate_vm_definition(*installation_, a.unit);
+    case Kind::activate_vm:
+      return activate_vm_definition(*installation_, a.unit);
+    case Kind::start_vm:
+      return start_vm(*installation_, a.unit);
     default:
       return false;
   }

@@ -8,7 +8,9 @@
 //
 // The Cluster Manager's bookkeeping steps of the model (lease expiry and
 // takeover, heartbeat observation, liveness records) have no step of their
-// own here: the implementation does them inside its heartbeat round.
+// own here: the implementation does them inside its heartbeat round, and its
+// liveness is time-based. So /RECOVER-VM-DEFINITION, which waits for a
+// liveness record to time out, is not driven either (definitions.hpp).
 // implements() says which kinds the driver performs.
 
 #include <filesystem>

@@ -11,9 +11,9 @@ cluster::Config widened_preset(const std::string& preset) {
   auto config = cluster::parse_config(*json, "preset " + preset, error);
   if (!config) throw std::runtime_error(error.to_string());
   auto& scope = config->scope;
-  scope.fault_budget = 3;
+  scope.fault_budget = 4;
   scope.faults.fill(true);
-  scope.lm_requests = 3;
+  scope.lm_requests = 4;
   scope.guest_writes = 3;
   return *config;
 }

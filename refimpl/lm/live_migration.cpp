@@ -107,7 +107,6 @@ struct LiveMigration::Impl {
     steps.announce_start();
     steps.detach_devices();
     if (!steps.reserve_on_target()) throw Abort{"the resources cannot be assigned on the target"};
-    if (!steps.write_target_definition()) throw Abort{"the CRD takes no writes"};
     allocate_on_target();
     steps.announce_target();
     fault_point(LmPhase::setup);

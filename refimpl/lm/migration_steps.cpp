@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <optional>
 #include <utility>
 
 #include "refimpl/lm/messages.hpp"
@@ -96,15 +97,6 @@ bool MigrationSteps::reserve_on_target() {
   return true;
 }
 
-bool MigrationSteps::write_target_definition() {
-  const auto key = "vm/" + vm().name + "/lm-target";
-  if (!in_.crd().write_text(key, fmt::format("target={} index={}", target_name(), target_index_))) {
-    return false;
-  }
-  on_undo([this, key] { in_.crd().erase(key); });
-  return true;
-}
-
 void MigrationSteps::announce_target() {
   const std::string id = messages::vm_id(target_index_, vm().name);
   if (x86()) {
@@ -147,8 +139,32 @@ std::vector<std::byte> MigrationSteps::registers() const {
 }
 
 bool MigrationSteps::commit_owner_on_crd() {
-  if (!in_.write_definition(v_, target_)) return false;
-  on_undo([this] { in_.write_definition(v_, source_); });
+  // The owner and the migration history go to the CRD at the commit point
+  // and nowhere else in the LM: the model writes the CRD only here, and an
+  // extra write elsewhere would make a different set of mirrors stale. The
+  // target's monitor writes them, over its own server's paths.
+  auto& cm = in_.cluster_manager();
+  const int server = cm.server_of_su(target_);
+  const auto history_key = "vm/" + vm().name + "/history";
+  std::optional<std::string> history;
+  const bool written = cm.with_crd_from(server, [&] {
+    if (!in_.write_definition(v_, target_)) return false;
+    history = in_.crd().read_text(history_key);
+    in_.crd().write_text(history_key,
+                         fmt::format("count={} last={}", vm().live_mig_count + 1, target_name()));
+    return true;
+  });
+  if (!written) return false;
+  on_undo([this, server, history_key, history] {
+    in_.cluster_manager().with_crd_from(server, [&] {
+      in_.write_definition(v_, source_);
+      if (history) {
+        in_.crd().write_text(history_key, *history);
+      } else {
+        in_.crd().erase(history_key);
+      }
+    });
+  });
   return true;
 }
 
@@ -215,13 +231,6 @@ std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) 
   vm().history.push_back({in_.clock().now(), target_name(), target_index_});
   vm().monjv.set_migration_state("");
   vm().monjv.set_status("$T");  // monitoring ends with the migration (JV)
-  if (!in_.crd().erase("vm/" + vm().name + "/lm-target")) {
-    warnings.push_back("the CRD took no writes: the LM record of the target stays on it");
-  }
-  if (!in_.crd().write_text("vm/" + vm().name + "/history",
-                            fmt::format("count={} last={}", vm().live_mig_count, target_name()))) {
-    warnings.push_back("the CRD took no writes: the migration history is not stored");
-  }
   for (const auto d : detached_) {
     if (spec().devices[d].kind == cluster::DeviceKind::pav_alias) continue;
     warnings.push_back(

@@ -24,19 +24,20 @@ class MigrationSteps {
   void reject(const std::vector<LmConflict>& conflicts);
 
   // Setup (phase 1)
-  void announce_start();           ///< VMS2450; guest ETMDR01, MCS1002 locked; MONJV MIGR-OUT
-  void detach_devices();           ///< tapes, local emulated disks, PAV aliases (SU /390)
-  bool reserve_on_target();        ///< memory, index, definition slot, exclusive devices
-  bool write_target_definition();  ///< the target's (invisible) definition on the CRD
-  void announce_target();          ///< VMS2430, VMS3050 / VMS6020, VMS4005 per device
+  void announce_start();     ///< VMS2450; guest ETMDR01, MCS1002 locked; MONJV MIGR-OUT
+  void detach_devices();     ///< tapes, local emulated disks, PAV aliases (SU /390)
+  bool reserve_on_target();  ///< memory, index, definition slot, exclusive devices
+  void announce_target();    ///< VMS2430, VMS3050 / VMS6020, VMS4005 per device
 
   // Copy and switchover (phases 2 and 3)
   void stop_io();
   void suspend_on_source();  ///< VMS2452 / HAL0331; event "paused"
   std::vector<std::byte> registers() const;
-  bool commit_owner_on_crd();  ///< the commit point: the definition's owner is the target
-  void resumed_on_target();    ///< ETMDR03, VMS2432 / HAL0332, lines, MCS1002; event "created"
-  void commit();               ///< drops the undo stack: the LM can no longer roll back
+  /// The commit point: the definition's owner is the target, and the
+  /// migration history counts this LM (the LM's only CRD writes).
+  bool commit_owner_on_crd();
+  void resumed_on_target();  ///< ETMDR03, VMS2432 / HAL0332, lines, MCS1002; event "created"
+  void commit();             ///< drops the undo stack: the LM can no longer roll back
 
   // Cleanup (phase 4); returns warnings ($TW) for what could not be done.
   // `target_confirmed`: the target answered the end of the LM.

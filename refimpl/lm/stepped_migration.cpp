@@ -94,7 +94,7 @@ bool SteppedMigration::start() {
 
 bool SteppedMigration::reserve(bool fail_allocation) {
   if (lm_.phase != StepPhase::setup || !reachable()) return false;
-  if (!steps_->reserve_on_target() || !steps_->write_target_definition()) {
+  if (!steps_->reserve_on_target()) {
     roll_back(RollbackCause::resources);
     return true;
   }
@@ -227,7 +227,9 @@ bool SteppedMigration::cleanup() {
   const bool confirmed = reachable();
   if (source_up && !confirmed) {
     // Cut off from the target, the source learns of the commit from the CRD.
-    if (!in_.cluster_manager().su_reaches_crd(lm_.source) || !in_.definition_owner(v_)) {
+    auto& cm = in_.cluster_manager();
+    if (!cm.su_reaches_crd(lm_.source) ||
+        !cm.with_crd_from(cm.server_of_su(lm_.source), [&] { return in_.definition_owner(v_); })) {
       return false;
     }
   }
@@ -261,9 +263,13 @@ bool SteppedMigration::abort() {
   if (in_doubt) {
     // The target may have committed: only the CRD can tell, and the abort
     // is recorded there before the source resumes the guest.
-    if (!in_.cluster_manager().su_reaches_crd(lm_.source)) return false;
-    if (in_.definition_owner(v_) != lm_.source) return false;
-    if (!in_.crd().write_text("vm/" + in_.vm(v_).name + "/lm-aborted", "by source")) return false;
+    auto& cm = in_.cluster_manager();
+    if (!cm.su_reaches_crd(lm_.source)) return false;
+    const bool recorded = cm.with_crd_from(cm.server_of_su(lm_.source), [&] {
+      return in_.definition_owner(v_) == lm_.source &&
+             in_.crd().write_text("vm/" + in_.vm(v_).name + "/lm-aborted", "by source");
+    });
+    if (!recorded) return false;
   }
   const bool target_up = in_.cluster_manager().su_running(lm_.target);
   roll_back(target_up ? RollbackCause::network : RollbackCause::target_lost);
