@@ -37,6 +37,11 @@ struct Trace {
   /// model's successor function is not deterministic.
   bool nondeterministic = false;
   std::string note;
+  /// The path as the replay followed it: the initial state's index in the
+  /// model's initial_states(), then each step's position in the model's
+  /// actions() list of the state before it. A model-specific tool (`lmc check
+  /// --trace-out`) replays it to recover the model's own actions.
+  std::vector<std::uint32_t> path;
 };
 
 struct PropertyResult {

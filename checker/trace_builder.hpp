@@ -36,6 +36,7 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
     trace.note = "replay diverged at the initial state";
     return trace;
   }
+  trace.path.push_back(indices[0]);
   std::vector<typename M::Action> actions;
   for (std::size_t step = 1; step < indices.size(); ++step) {
     actions.clear();
@@ -49,6 +50,7 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
     }
     trace.steps.push_back(
         {model.format_action(state, actions[indices[step]]), model.describe(*next)});
+    trace.path.push_back(indices[step]);
     state = std::move(*next);
   }
   return trace;

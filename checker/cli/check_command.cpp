@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <fmt/ostream.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "checker/cluster_runner.hpp"
 #include "checker/model_registry.hpp"
 #include "checker/report.hpp"
+#include "checker/trace_file.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -35,6 +37,8 @@ struct CheckArgs {
   bool quiet = false;
   std::string json_file;
   std::string dot_file;
+  std::string trace_out;
+  std::string trace_out_dir;
 };
 
 void list_models() {
@@ -94,6 +98,71 @@ void apply_cli_options(CheckArgs& args) {
   }
 }
 
+/// The trace --trace-out writes: the first counterexample (as the text
+/// report and --json pick it), else the first reached goal's witness.
+const PropertyResult* trace_to_write(const CheckResult& result) {
+  if (const auto* failure = first_failure(result); failure && failure->trace) return failure;
+  for (const auto& p : result.properties) {
+    if (p.status == PropertyStatus::reached && p.trace) return &p;
+  }
+  return nullptr;
+}
+
+TraceFile trace_file_of(const CheckArgs& args, const cluster::ClusterModel& model,
+                        const PropertyResult& property) {
+  TraceFile file;
+  if (args.cluster.config_file.empty()) {
+    file.preset = args.cluster.preset;
+  } else {
+    file.config = args.cluster.config_file;
+  }
+  file.mutant = args.cluster.mutant.empty() ? "none" : args.cluster.mutant;
+  file.property = property.name;
+  file.kind =
+      property.status == PropertyStatus::reached ? TraceKind::witness : TraceKind::counterexample;
+  file.steps = steps_of_trace(model, *property.trace);
+  return file;
+}
+
+/// --trace-out FILE and --trace-out-dir DIR; false after an error message.
+bool write_trace_files(const CheckArgs& args, const cluster::Config& config, cluster::Mutant mutant,
+                       const CheckResult& result) {
+  if (args.trace_out.empty() && args.trace_out_dir.empty()) return true;
+  const cluster::ClusterModel model(config, mutant);
+  const char* option = "--trace-out";
+  try {
+    if (!args.trace_out.empty()) {
+      if (const auto* property = trace_to_write(result)) {
+        write_trace_file(args.trace_out, trace_file_of(args, model, *property));
+      } else {
+        fmt::print(stderr,
+                   "lmc check: note: no counterexample and no witness, so --trace-out {} was not "
+                   "written\n",
+                   args.trace_out);
+      }
+    }
+    option = "--trace-out-dir";
+    if (!args.trace_out_dir.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(args.trace_out_dir, error);
+      if (error) {
+        throw TraceFileError(fmt::format("{}: cannot create the directory ({})", args.trace_out_dir,
+                                         error.message()));
+      }
+      for (const auto& p : result.properties) {
+        const bool counterexample = p.status == PropertyStatus::violated;
+        if (!p.trace || !(counterexample || p.status == PropertyStatus::reached)) continue;
+        write_trace_file(std::filesystem::path(args.trace_out_dir) / (p.name + ".json"),
+                         trace_file_of(args, model, p));
+      }
+    }
+  } catch (const TraceFileError& e) {
+    fmt::print(stderr, "lmc check: error: {} {}\n", option, e.what());
+    return false;
+  }
+  return true;
+}
+
 int run_cluster(CheckArgs& args) {
   std::string error;
   const auto config = load_cluster_config(args.cluster, error);
@@ -115,7 +184,10 @@ int run_cluster(CheckArgs& args) {
   }
   apply_cli_options(args);
   const auto engine = args.prereq == "z3" ? PrereqEngine::z3 : PrereqEngine::model;
-  return write_reports(args, check_cluster(*config, *mutant, args.options, engine));
+  const auto result = check_cluster(*config, *mutant, args.options, engine);
+  const int code = write_reports(args, result);
+  if (!write_trace_files(args, *config, *mutant, result)) return kExitBadInput;
+  return code;
 }
 
 int run_check(CheckArgs& args) {
@@ -134,10 +206,11 @@ int run_check(CheckArgs& args) {
     return 0;
   }
   if (args.model == "cluster") return run_cluster(args);
-  if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given) {
+  if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given ||
+      !args.trace_out.empty() || !args.trace_out_dir.empty()) {
     fmt::print(stderr,
-               "lmc check: error: --preset, --config and --mutant apply to the cluster model "
-               "only, not to --model {}\n",
+               "lmc check: error: --preset, --config, --mutant and --trace-out apply to the "
+               "cluster model only, not to --model {}\n",
                args.model);
     return kExitBadInput;
   }
@@ -231,6 +304,13 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "counterexample");
   cmd->add_option("--dot", args->dot_file, "Write the counterexample as a Graphviz DOT file");
   cmd->add_flag("--witnesses", args->witnesses, "Also print the traces of reached goals");
+  cmd->add_option("--trace-out", args->trace_out,
+                  "Cluster model: write the first counterexample, or if there is none the first "
+                  "reached goal's witness, as a trace file (format lmc-trace-1; lmc validate "
+                  "reads it)");
+  cmd->add_option("--trace-out-dir", args->trace_out_dir,
+                  "Cluster model: write every counterexample and every reached goal's witness "
+                  "as DIR/<property>.json (created if missing)");
   cmd->add_option("--progress", args->options.progress_interval_seconds,
                   "Seconds between progress lines on stderr (0: none)")
       ->capture_default_str();

@@ -18,6 +18,8 @@
 #include "checker/cli/output_file.hpp"
 #include "checker/cluster_runner.hpp"
 #include "checker/result.hpp"
+#include "checker/trace_file.hpp"
+#include "refimpl/cluster/crd.hpp"
 #include "refimpl/lm/live_migration.hpp"
 #include "refimpl/transport/in_process_channel.hpp"
 #include "refimpl/transport/target_process.hpp"
@@ -46,6 +48,7 @@ struct MigrateArgs {
   std::string monjv_file;
   std::string json_file;
   std::string crd_dir;
+  std::string record_file;
   bool quiet = false;
 };
 
@@ -127,6 +130,58 @@ ref::MigrationOptions migration_options(const MigrateArgs& args, std::vector<ref
   if (!args.quiet) options.on_round = print_round;
   return options;
 }
+
+/// `--record`: the run's observable LM events as a trace of kind recording,
+/// named as the cluster model's actions with the configuration's units.
+struct Recorder {
+  Recorder(const MigrateArgs& args, const cluster::Config& config, int target)
+      : config(config), mirrors(ref::crd_mirror_names(config)), target(target) {
+    if (args.cluster.config_file.empty()) {
+      trace.preset = args.cluster.preset;
+    } else {
+      trace.config = args.cluster.config_file;
+    }
+    trace.kind = TraceKind::recording;
+  }
+
+  void operator()(std::string_view kind, int unit) {
+    if (kind == "resume") committed = true;
+    if (kind == "su_crash" && unit == target && !committed) target_killed = true;
+    // The model's crash of an LM's target rolls the LM back in the same step
+    // (ClusterModel::su_crash): the source's local steps until it notices the
+    // loss, and its abort, have no action of their own there.
+    if (target_killed && (kind == "stop_io" || kind == "suspend" || kind == "abort")) return;
+    trace.steps.push_back({std::string(kind), unit, 0, describe(kind, unit)});
+  }
+
+  std::string describe(std::string_view kind, int unit) {
+    auto name = [](const auto& list, int i) {
+      return i >= 0 && i < static_cast<int>(list.size()) ? list[i].name : std::string("?");
+    };
+    if (kind == "isl_down") return fmt::format("refimpl: fault: ISL-E link {} cut", unit + 1);
+    if (kind == "disk_fail") {
+      return fmt::format(
+          "refimpl: fault: configuration disk {} fails",
+          unit >= 0 && unit < static_cast<int>(mirrors.size()) ? mirrors[unit] : "?");
+    }
+    if (kind == "su_crash") {
+      return fmt::format("refimpl: fault: SU {} is killed", name(config.sus, unit));
+    }
+    if (kind == "lm_request") rounds = 0;
+    if (kind == "copy_round") {
+      return fmt::format("refimpl: LM {}: pre-copy round {}", name(config.vms, unit), rounds++);
+    }
+    return fmt::format("refimpl: LM {}: {}", name(config.vms, unit), kind);
+  }
+
+  const cluster::Config& config;
+  std::vector<std::string> mirrors;
+  int target;
+  TraceFile trace;
+  int rounds = 0;
+  bool committed = false;
+  bool target_killed = false;
+};
 
 /// The target's data plane: a runtime in this process, or a target process.
 struct TargetSide {
@@ -217,6 +272,10 @@ int run_migrate(const MigrateArgs& args) {
       // a killed target holds nothing any more
     }
   };
+  auto recorder = std::make_shared<Recorder>(args, *config, target);
+  if (!args.record_file.empty()) {
+    options.on_event = [recorder](std::string_view kind, int unit) { (*recorder)(kind, unit); };
+  }
   MigrateRun run{installation, vm, target, guest, args.transport, pages};
   if (!args.quiet) print_header(run);
   ref::LiveMigration lm(installation, vm, target, guest, *side.channel, std::move(options));
@@ -237,6 +296,14 @@ int run_migrate(const MigrateArgs& args) {
   if (!args.json_file.empty() &&
       !write_output_file(args.json_file, report_json(run), "migrate", "--json")) {
     return kExitBadInput;
+  }
+  if (!args.record_file.empty()) {
+    try {
+      write_trace_file(args.record_file, recorder->trace);
+    } catch (const TraceFileError& e) {
+      fmt::print(stderr, "lmc migrate: error: --record {}\n", e.what());
+      return kExitBadInput;
+    }
   }
   const bool ended = run.result.status == "$T" || run.result.status == "$TW";
   // 0: the LM ended; 1: it was rejected or aborted, or the memory differs.
@@ -302,6 +369,10 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON");
   cmd->add_option("--crd-dir", args->crd_dir,
                   "Keep the CRD mirror files in this directory (default: a temporary one)");
+  cmd->add_option("--record", args->record_file,
+                  "Write the run's LM events (and the faults injected) as a trace file of kind "
+                  "recording, named as the cluster model's actions; lmc validate FILE checks it "
+                  "is a path of the model");
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing; use the exit code and --json");
   cmd->callback([args, &exit_code] { exit_code = run_migrate(*args); });
 }

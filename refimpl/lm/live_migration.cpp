@@ -15,6 +15,9 @@ namespace lmc::ref {
 struct Abort {
   std::string cause;
   bool nonconvergence = false;
+  /// The step that failed was reported as the model's action that aborts
+  /// (reserve_target, reserve_fails, resume_fails): no separate abort event.
+  bool reported = false;
 };
 
 struct LiveMigration::Impl {
@@ -49,6 +52,12 @@ struct LiveMigration::Impl {
 
   void status(const char* jv) { result.statuses.emplace_back(jv); }
 
+  /// An observable step, named as the cluster model's action (on_event).
+  void event(std::string_view kind, int unit) {
+    if (options.on_event) options.on_event(kind, unit);
+  }
+  void event(std::string_view kind) { event(kind, v); }
+
   /// Fires the faults planned for `phase` at this phase's fault point.
   void fault_point(LmPhase phase) {
     for (const auto& fault : options.faults) {
@@ -57,15 +66,21 @@ struct LiveMigration::Impl {
         case FaultKind::link:
           link.cut();
           steps.cut_isl_links();
+          for (int l = 0; l < in.config().isl_links; ++l) event("isl_down", l);
           break;
         case FaultKind::crd:
           steps.fail_every_configuration_disk();
+          for (int m = 0; m < static_cast<int>(in.crd().status().size()); ++m) {
+            event("disk_fail", m);
+          }
           break;
         case FaultKind::disk:
           steps.fail_one_configuration_disk();
+          event("disk_fail", 0);
           break;
         case FaultKind::kill:
           if (options.kill_target) options.kill_target();
+          event("su_crash", target);
           break;
         case FaultKind::allocation:
         case FaultKind::resume:
@@ -93,6 +108,7 @@ struct LiveMigration::Impl {
     status("$S");
     steps.audit_command("Start");
     result.conflicts = check_vm_migration(in, v, target);
+    event("lm_request");  // the model's request includes the check and a rejection
     if (result.conflicts.empty()) return true;
     steps.reject(result.conflicts);
     status("$AF");
@@ -106,8 +122,13 @@ struct LiveMigration::Impl {
     status("$R");
     steps.announce_start();
     steps.detach_devices();
-    if (!steps.reserve_on_target()) throw Abort{"the resources cannot be assigned on the target"};
+    event("lm_start");
+    if (!steps.reserve_on_target()) {
+      event("reserve_target");  // the model's reservation rolls back when it finds no room
+      throw Abort{"the resources cannot be assigned on the target", false, true};
+    }
     allocate_on_target();
+    event("reserve_target");
     steps.announce_target();
     fault_point(LmPhase::setup);
   }
@@ -117,7 +138,10 @@ struct LiveMigration::Impl {
     // have left memory allocated on the target.
     steps.on_undo([this] { discard_on_target(); });
     const auto reply = control(Control::allocate, guest.memory().pages());
-    if (!reply.ok) throw Abort{"the target cannot allocate the memory (" + reply.error + ")"};
+    if (!reply.ok) {
+      event("reserve_fails");
+      throw Abort{"the target cannot allocate the memory (" + reply.error + ")", false, true};
+    }
   }
 
   void discard_on_target() {
@@ -144,7 +168,9 @@ struct LiveMigration::Impl {
     // I/O stop: requests queue from here on; one more round copies what the
     // guest wrote meanwhile (WP §4.4 phase 2).
     steps.stop_io();
+    event("stop_io");
     record(over_link([&] { return precopy.round(); }));
+    event("final_copy");
     if (real_time) guest.workload().stop();
     switchover_phase(precopy);
   }
@@ -153,6 +179,7 @@ struct LiveMigration::Impl {
     bool first = true;
     while (true) {
       record(over_link([&] { return precopy.round(); }));
+      event("copy_round");
       if (first) fault_point(LmPhase::copy);
       first = false;
       const auto verdict = precopy.verdict();
@@ -173,9 +200,11 @@ struct LiveMigration::Impl {
     result.reached = LmPhase::switchover;
     suspended_at = in.clock().now();
     steps.suspend_on_source();
+    event("suspend");
     fault_point(LmPhase::switchover);
     record(over_link([&] { return precopy.final_copy(); }));
     control(Control::cpu_state, 0, steps.registers());
+    event("hand_over");
     const double verify_start = in.clock().now();
     digest_at_suspend = guest.memory().digest();
     const auto digest = control(Control::digest);
@@ -185,7 +214,11 @@ struct LiveMigration::Impl {
     if (!result.digest_matched) throw Abort{"the target's memory differs from the source's"};
     if (!steps.commit_owner_on_crd()) throw Abort{"the CRD takes no writes"};
     const auto resumed = control(Control::resume);
-    if (!resumed.ok) throw Abort{"resume on the target failed (" + resumed.error + ")"};
+    if (!resumed.ok) {
+      event("resume_fails");
+      throw Abort{"resume on the target failed (" + resumed.error + ")", false, true};
+    }
+    event("resume");  // with the commit on the CRD, as in the model
     result.downtime_seconds = in.clock().now() - suspended_at;
     steps.resumed_on_target();
     steps.commit();  // from here on nothing is rolled back
@@ -203,8 +236,9 @@ struct LiveMigration::Impl {
       confirmed = false;
     }
     result.warnings = steps.clean_up_source(confirmed);
+    event("cleanup");
     // $TW when devices stay detached, as the model says; the other warnings
-    // (no confirmation, CRD records) do not undo a completed LM.
+    // (no confirmation) do not undo a completed LM.
     result.status = steps.devices_left_detached() ? "$TW" : "$T";
     status(result.status.c_str());
     steps.audit_command(result.status == "$T" ? "OK" : "OK with warning");
@@ -212,6 +246,7 @@ struct LiveMigration::Impl {
   }
 
   void abort(const Abort& why) {
+    if (!why.reported) event(why.nonconvergence ? "abort_nonconvergence" : "abort");
     result.abort_cause = why.cause;
     steps.roll_back(why.cause, why.nonconvergence);
     result.status = "$AE";

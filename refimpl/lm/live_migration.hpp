@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "refimpl/lm/faults.hpp"
@@ -35,6 +36,11 @@ struct MigrationOptions {
   std::function<void()> target_discard_on_link_loss;
   /// Called after every pre-copy round (progress lines).
   std::function<void(const RoundReport&)> on_round;
+  /// Called at each step the cluster model has an action for, with the
+  /// action's kind (a name of ClusterModel::action_kinds()) and its unit in
+  /// the configuration: the VM for the LM steps, the ISL-E link, CRD mirror
+  /// or SU for injected faults. `lmc migrate --record` writes these events.
+  std::function<void(std::string_view kind, int unit)> on_event;
 };
 
 struct MigrationResult {

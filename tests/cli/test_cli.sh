@@ -211,6 +211,60 @@ for word in --fault --transport --json --monjv --virtual-clock "Exit codes"; do
   contains "$work/out" "$word" "migrate --help documents $word"
 done
 
+# Traces both ways: lmc check --trace-out, lmc migrate --record, lmc validate.
+expect 1 "trace-out of a mutant's counterexample" -- "$lmc" check --mutant skip_final_copy -q --trace-out "$work/cx-trace.json"
+for field in '"format": "lmc-trace-1"' '"preset": "default"' '"mutant": "skip_final_copy"' \
+  '"property": "I5_memory_integrity"' '"kind": "counterexample"' '"kind": "final_copy"'; do
+  contains "$work/cx-trace.json" "$field" "trace file field $field"
+done
+expect 0 "the counterexample is a path of the mutant model" -- "$lmc" validate --max-hidden 0 "$work/cx-trace.json"
+contains "$work/out" "valid: 10 events match a path of the model" "counterexample validates"
+expect 0 "trace-out-dir writes every witness" -- "$lmc" check -q --trace-out-dir "$work/witnesses"
+for goal in lm_succeeds lm_rejected abort_in_setup abort_in_memory_copy abort_in_switchover \
+  abort_nonconvergence rollback_after_network_break cluster_manager_takeover crd_resynchronised; do
+  contains "$work/witnesses/$goal.json" '"kind": "witness"' "witness file for $goal"
+done
+expect 2 "trace-out unwritable" -- "$lmc" check -q --trace-out /nonexistent/dir/t.json
+contains "$work/err" "--trace-out /nonexistent/dir/t.json: cannot open" "unwritable trace-out message"
+expect 2 "trace-out needs the cluster model" -- "$lmc" check -m peterson --trace-out "$work/p.json"
+
+expect 0 "migrate --record, plain run" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --record "$work/rec.json"
+contains "$work/rec.json" '"kind": "recording"' "recording kind"
+expect 0 "validate the plain run" -- "$lmc" validate "$work/rec.json" --json "$work/v.json"
+contains "$work/out" "valid: 10 events match a path of the model" "plain run validates"
+contains "$work/v.json" '"result": "valid"' "validate json"
+for fault in link@copy resume@switchover; do
+  expect 1 "migrate --record with --fault $fault" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --fault "$fault" --record "$work/rec-$fault.json"
+  expect 0 "validate the run with --fault $fault" -- "$lmc" validate "$work/rec-$fault.json"
+  contains "$work/out" "events match a path of the model" "$fault run validates"
+done
+contains "$work/rec-resume@switchover.json" '"kind": "resume_fails"' "the resume fault is recorded"
+contains "$work/rec-link@copy.json" '"kind": "isl_down"' "the link fault is recorded"
+expect 0 "migrate --record, seven copy rounds" -- "$lmc" migrate --virtual-clock --unit-mib 16 --link-gbit 1 --downtime-ms 10 -q --record "$work/rec-rounds.json"
+expect 0 "validate more copy rounds than the preset's scope" -- "$lmc" validate "$work/rec-rounds.json"
+contains "$work/out" "validating with scope.max_copy_rounds 7 (the configuration says 2)" "rounds raised, and said so"
+python3 - "$work/rec.json" "$work/rec-swapped.json" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+kinds = [step["kind"] for step in trace["steps"]]
+resume = trace["steps"].pop(kinds.index("resume"))
+trace["steps"].insert(kinds.index("suspend"), resume)
+json.dump(trace, open(sys.argv[2], "w"), indent=2)
+PY
+expect 1 "a recording with resume before suspend" -- "$lmc" validate "$work/rec-swapped.json" --json "$work/v-bad.json"
+contains "$work/out" "invalid at step 7 (resume 0): no enabled model action matches; enabled were: suspend 0" "the step is named"
+contains "$work/v-bad.json" '"failed_step": 7' "validate json names the step"
+sed 's/"kind": "suspend"/"kind": "pause"/' "$work/rec.json" > "$work/rec-unknown.json"
+expect 2 "validate: an unknown action kind" -- "$lmc" validate "$work/rec-unknown.json"
+contains "$work/err" 'steps[6].kind: "pause" is not an action of the cluster model' "unknown kind names the step"
+expect 2 "validate: no such file" -- "$lmc" validate "$work/none.json"
+contains "$work/err" "none.json: cannot open the trace file" "missing trace message"
+printf '{"format": "lmc-trace-1", "kind": "recording"}' > "$work/rec-nosteps.json"
+expect 2 "validate: a field missing" -- "$lmc" validate "$work/rec-nosteps.json"
+contains "$work/err" "rec-nosteps.json: steps: the field is missing" "missing field message"
+expect 0 "validate --help" -- "$lmc" validate --help
+contains "$work/out" "Exit codes" "validate --help documents exit codes"
+
 # lmc bench check: lmc and SPIN on the same preset, counts agreeing.
 if command -v spin >/dev/null; then
   expect 0 "bench check on x86-local" -- "$lmc" bench check --preset x86-local --threads 1 --no-collapse --json "$work/bc.json"
