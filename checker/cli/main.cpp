@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   lmc::cli::add_bench_command(app, exit_code);
   lmc::cli::add_migrate_command(app, exit_code);
   lmc::cli::add_validate_command(app, exit_code);
+  lmc::cli::add_replay_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

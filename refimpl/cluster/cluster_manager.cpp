@@ -198,6 +198,22 @@ void ClusterManager::expire_lease() {
   lease_.reset();
 }
 
+bool ClusterManager::expire_lease_now() {
+  if (!lease_ || mu_reaches_crd(*lease_)) return false;
+  expire_lease();
+  return true;
+}
+
+bool ClusterManager::take_over_as(int mu) {
+  if (lease_ || active_ || !mu_running(mu)) return false;
+  for (int m = 0; m < mu; ++m) {
+    if (mu_reaches_crd(m)) return false;  // a lower MU is first in line
+  }
+  if (!mu_reaches_crd(mu)) return false;
+  take_over();
+  return active_ == mu;
+}
+
 void ClusterManager::take_over(bool announce) {
   if (lease_) {
     // The holder runs and reaches the CRD but lost the role (it restarted

@@ -80,6 +80,16 @@ class ClusterManager {
   int server_of_mu(int mu) const;
   int server_of_su(int su) const;
 
+  // The two lease steps of a heartbeat round on their own (the conformance
+  // driver takes them one at a time, as the model does).
+  /// The lease runs out: its holder is down or cut off from the CRD.
+  /// False when there is no lease or its holder still reaches the CRD.
+  bool expire_lease_now();
+  /// `mu` takes the free lease, as the lowest running MU that reaches the
+  /// CRD. False when the lease is held, `mu` is not that MU, or the CRD
+  /// takes no write.
+  bool take_over_as(int mu);
+
   /// One round of the active CM: lease expiry and takeover, resync of stale
   /// mirrors it can reach, heartbeat of every unit, status; each change
   /// becomes an event. Without any MU able to act as CM nothing is polled

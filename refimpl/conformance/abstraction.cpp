@@ -70,8 +70,15 @@ void abstract_hardware(const ClusterDriver& d, cluster::State& s) {
     if (cm.isl_link_up(l)) s.isl_up |= static_cast<std::uint8_t>(1u << l);
   }
   for (int m = 0; m < in.crd().mirror_count(); ++m) {
-    if (in.crd().status(m).failed) s.mirror_failed |= static_cast<std::uint16_t>(1u << m);
+    const auto mirror = in.crd().status(m);
+    if (mirror.failed) s.mirror_failed |= static_cast<std::uint16_t>(1u << m);
+    if (mirror.stale) s.mirror_stale |= static_cast<std::uint16_t>(1u << m);
+    if (mirror.generation < in.crd().generation()) {
+      s.mirror_behind |= static_cast<std::uint16_t>(1u << m);
+    }
   }
+  if (const auto active = cm.active_mu()) s.cm_role = static_cast<std::uint8_t>(1u << *active);
+  s.cm_lease = cm.lease_holder() ? static_cast<std::uint8_t>(*cm.lease_holder()) : kNone;
 }
 
 void abstract_vm(const ClusterDriver& d, int v, cluster::State& s) {
@@ -134,10 +141,8 @@ cluster::State abstract(const ClusterDriver& driver) {
 cluster::State project(cluster::State s) {
   s.faults_left = s.requests_left = 0;
   s.stale_read = s.milestones = s.spare = 0;
-  s.cm_role = s.view_mu = s.view_su = s.view_isl = s.view_crd_degraded = 0;
-  s.cm_lease = kNone;
+  s.view_mu = s.view_su = s.view_isl = s.view_crd_degraded = 0;
   s.liveness_expired = 0;
-  s.mirror_stale = s.mirror_behind = 0;
   for (auto& vm : s.vm) vm.writes_left = 0;
   for (auto& lm : s.lm) lm.verdict = 0;
   return s;
@@ -149,6 +154,10 @@ std::vector<std::string> differences(const cluster::State& a, const cluster::Sta
   compare(out, "su_up", a.su_up, b.su_up);
   compare(out, "isl_up", a.isl_up, b.isl_up);
   compare(out, "mirror_failed", a.mirror_failed, b.mirror_failed);
+  compare(out, "mirror_stale", a.mirror_stale, b.mirror_stale);
+  compare(out, "mirror_behind", a.mirror_behind, b.mirror_behind);
+  compare(out, "cm_role", a.cm_role, b.cm_role);
+  compare(out, "cm_lease", a.cm_lease, b.cm_lease);
   for (std::size_t u = 0; u < a.free_memory.size(); ++u) {
     compare(out, fmt::format("free_memory[{}]", u), a.free_memory[u], b.free_memory[u]);
   }

@@ -4,22 +4,20 @@
 // real guest and target memory, the LM control blocks) mapped into the
 // model's State, and the part of State both sides are compared on.
 //
-// Compared: hardware (MUs, SUs, ISL-E links), failed configuration disks,
-// free memory per SU, every VM variable but the environment's write budget,
-// every LM variable but the observer's ghost verdicts. Page versions come
-// from the bytes of real memory (page_versions.hpp).
+// Compared: hardware (MUs, SUs, ISL-E links), the CRD mirrors (failed, stale,
+// behind the newest write), the Cluster Manager's role and lease, free memory
+// per SU, every VM variable but the environment's write budget, every LM
+// variable but the observer's ghost verdicts. Page versions come from the
+// bytes of real memory (page_versions.hpp).
 //
 // Not compared (project() zeroes them on both sides):
 //   faults_left, requests_left, writes_left  the test's budgets, not state
 //   verdict, stale_read, milestones          ghost variables of the model
-//   cm_role, cm_lease, view_*, liveness_expired
-//       the implementation does the model's lease, takeover, observation and
-//       liveness steps inside its heartbeat round (no step of their own)
-//   mirror_stale, mirror_behind
-//       the implementation writes more records to the CRD than the model
-//       (the target's definition at setup, the history at cleanup), so which
-//       mirror missed a write differs in timing; CRD availability is still
-//       compared through the steps it gates (commit, cleanup, in-doubt abort)
+//   view_*                                   the heartbeat's observation: the
+//       implementation observes inside its heartbeat round, which the driver
+//       does not run as a step of its own
+//   liveness_expired                         the implementation's liveness
+//       is time-based (cluster_driver.hpp)
 
 #include <string>
 #include <vector>

@@ -48,8 +48,6 @@ ClusterDriver::~ClusterDriver() {
 
 bool ClusterDriver::implements(Kind kind) {
   switch (kind) {
-    case Kind::cm_lease_expire:
-    case Kind::cm_takeover:
     case Kind::cm_observe:
     case Kind::liveness_timeout:
     case Kind::liveness_renew:
@@ -67,7 +65,10 @@ bool ClusterDriver::unit_exists(const cluster::Action& a) const {
   switch (a.kind) {
     case Kind::mu_crash:
     case Kind::mu_restart:
+    case Kind::cm_takeover:
       return u < static_cast<int>(c.mus.size());
+    case Kind::cm_lease_expire:
+      return true;
     case Kind::su_crash:
     case Kind::su_restart:
       return u < static_cast<int>(c.sus.size());
@@ -126,6 +127,10 @@ bool ClusterDriver::apply_hardware(const cluster::Action& a) {
       return true;
     case Kind::disk_resync:
       return u < crd.mirror_count() && cm.active_mu() && crd.resync(u);
+    case Kind::cm_lease_expire:
+      return cm.expire_lease_now();
+    case Kind::cm_takeover:
+      return cm.take_over_as(u);
     case Kind::reserve_fails:
       return lm(u).reserve(/*fail_allocation=*/true);
     case Kind::resume_fails:

@@ -6,10 +6,10 @@
 // and says whether the implementation could. The abstraction function
 // (abstraction.hpp) maps what the driver holds back into the model's state.
 //
-// The Cluster Manager's bookkeeping steps of the model (lease expiry and
-// takeover, heartbeat observation, liveness records) have no step of their
-// own here: the implementation does them inside its heartbeat round, and its
-// liveness is time-based. So /RECOVER-VM-DEFINITION, which waits for a
+// The lease's expiry and takeover are driven one at a time; the model's
+// heartbeat observation and liveness records have no step of their own here:
+// the implementation does them inside its heartbeat round, and its liveness
+// is time-based. So /RECOVER-VM-DEFINITION, which waits for a
 // liveness record to time out, is not driven either (definitions.hpp).
 // implements() says which kinds the driver performs.
 

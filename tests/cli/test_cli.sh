@@ -265,6 +265,23 @@ contains "$work/err" "rec-nosteps.json: steps: the field is missing" "missing fi
 expect 0 "validate --help" -- "$lmc" validate --help
 contains "$work/out" "Exit codes" "validate --help documents exit codes"
 
+# lmc replay: model traces replayed on the reference implementation.
+for goal in lm_succeeds lm_rejected abort_in_setup abort_in_memory_copy abort_in_switchover \
+  abort_nonconvergence rollback_after_network_break cluster_manager_takeover crd_resynchronised; do
+  expect 0 "the witness of $goal replays on the reference implementation" -- "$lmc" replay -q "$work/witnesses/$goal.json"
+  contains "$work/out" "agrees:" "replay of $goal agrees"
+done
+expect 1 "a mutant's counterexample does not replay on the correct implementation" -- "$lmc" replay "$work/cx-trace.json" --json "$work/r.json"
+contains "$work/out" "disagrees at step 7 (final_copy 0)" "replay names the step"
+contains "$work/out" "vm[0].copy[0]: implementation" "replay names the variable"
+contains "$work/r.json" '"failed_step": 7' "replay json names the step"
+expect 2 "replay: no such file" -- "$lmc" replay "$work/none.json"
+contains "$work/err" "none.json: cannot open the trace file" "replay missing file message"
+expect 2 "replay: a step that is not a path of the model" -- "$lmc" replay "$work/rec-swapped.json"
+contains "$work/out" "is not enabled" "replay names the step the model refuses"
+expect 0 "replay --help" -- "$lmc" replay --help
+contains "$work/out" "Exit codes" "replay --help documents exit codes"
+
 # lmc bench check: lmc and SPIN on the same preset, counts agreeing.
 if command -v spin >/dev/null; then
   expect 0 "bench check on x86-local" -- "$lmc" bench check --preset x86-local --threads 1 --no-collapse --json "$work/bc.json"

@@ -39,12 +39,17 @@ TEST_CASE("differences name the variable and both values", "[conformance]") {
 TEST_CASE("project drops exactly the variables outside the comparison", "[conformance]") {
   cluster::State s;
   s.faults_left = 3;
-  s.cm_role = 1;
-  s.mirror_stale = 2;
+  s.view_mu = 1;
+  s.liveness_expired = 2;
   s.lm[0].verdict = 4;
   s.vm[0].writes_left = 2;
   CHECK(project(s) == project(cluster::State{}));
-  s.vm[0].exec = 1;
+  for (const auto compared : {&cluster::State::mirror_stale, &cluster::State::mirror_behind}) {
+    auto t = s;
+    t.*compared = 2;
+    CHECK_FALSE(project(t) == project(cluster::State{}));
+  }
+  s.cm_lease = 1;
   CHECK_FALSE(project(s) == project(cluster::State{}));
 }
 
