@@ -206,14 +206,16 @@ void check_single_migration(const std::string& preset) {
   const auto plan = *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 12));
   for (const int choice : plan) {
     const int vm = *rc::gen::inRange(0, vms);
-    Action action = act(Kind::lm_request, vm);
-    if (choice >= 3 && choice < 9) {
-      action = *rc::gen::elementOf(lm_steps(vm));
-    } else if (choice >= 9) {
-      action = random_fault(config, vm);
+    if (choice < 3) {
+      if (!d.apply(act(Kind::lm_request, vm))) continue;
+      recorder().note(describe_action(act(Kind::lm_request, vm)));
+    } else if (choice < 9) {
+      if (!advance(d, vm, "")) continue;  // that VM's LM one step further
+    } else {
+      const auto fault = random_fault(config, vm);
+      if (!d.apply(fault)) continue;
+      recorder().note(describe_action(fault));
     }
-    if (!d.apply(action)) continue;
-    recorder().note(describe_action(action));
     for (int su = 0; su < in.su_count(); ++su) {
       int running = 0;
       for (int v = 0; v < vms; ++v) {
