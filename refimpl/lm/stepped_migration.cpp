@@ -300,6 +300,11 @@ void SteppedMigration::roll_back(RollbackCause cause) {
   if (cause == RollbackCause::source_lost) {
     // Nobody is left on the source to tell the guest: its JV keeps what it said.
     vm.monjv = jv_before;
+  } else {
+    // The guest goes on being monitored on its source, also when the LM
+    // ended before its setup began and its JV still said $T from an earlier LM.
+    vm.monjv.set_status("$R");
+    vm.monjv.set_migration_state("");
   }
   precopy_.reset();
   guest_.dirty().clear_all();

@@ -85,3 +85,19 @@ TEST_CASE("regression: cm_takeover_writes_its_lease_to_the_crd", "[conformance][
 }
 
 }  // namespace lmc::ref::testing
+
+namespace lmc::ref::testing {
+
+TEST_CASE("regression: rollback_before_the_setup_monitors_the_guest_again",
+          "[conformance][regression]") {
+  // Found by the 10-minute soak: a request accepted after a completed LM and
+  // rolled back before its setup (the target crashed) left the guest JV at
+  // $T from the earlier LM; the model monitors the guest again.
+  Lockstep both("x86-local");
+  auto steps = whole_lm();
+  steps.push_back(act(Kind::lm_request));
+  steps.push_back(act(Kind::su_crash, 0));
+  both.run(steps);
+}
+
+}  // namespace lmc::ref::testing
