@@ -67,10 +67,7 @@ class BitLayout {
       word_end_.back() = i + 1;
     }
     words_ = word_end_.size();
-    byte_field_.assign(sizeof(State), -1);
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
-      byte_field_[fields_[i].offset] = static_cast<int>(i);
-    }
+    build_byte_slots();
     build_frozen_checks();
   }
 
@@ -110,9 +107,11 @@ class BitLayout {
   /// changed are rewritten (found 8 bytes at a time).
   void repack(const State& before, const std::uint64_t* before_words, const State& after,
               std::uint64_t* out) const {
-    for (std::size_t w = 0; w < words_; ++w) out[w] = before_words[w];
+    const std::size_t words = words_;
+    for (std::size_t w = 0; w < words; ++w) out[w] = before_words[w];
     const auto* a = reinterpret_cast<const unsigned char*>(&before);
     const auto* b = reinterpret_cast<const unsigned char*>(&after);
+    const ByteSlot* slots = byte_slots_.data();
     std::uint64_t overflow = 0;
     for (std::size_t start = 0; start < sizeof(State); start += 8) {
       const std::size_t offset = std::min(start, sizeof(State) - 8);  // the last one overlaps
@@ -120,16 +119,16 @@ class BitLayout {
       std::memcpy(&x, a + offset, sizeof x);
       std::memcpy(&y, b + offset, sizeof y);
       for (std::uint64_t diff = x ^ y; diff != 0;) {
-        const unsigned byte = static_cast<unsigned>(std::countr_zero(diff)) / 8;
-        diff &= ~(std::uint64_t{0xFF} << (8 * byte));
-        const std::size_t at = offset + byte;
-        const int index = byte_field_[at];
-        if (index < 0) does_not_fit();  // a byte outside the layout changed
-        const auto& field = fields_[static_cast<std::size_t>(index)];
-        const std::uint64_t value = static_cast<std::uint8_t>(b[at] - field.base);
-        overflow |= value >> field.bits;
-        const std::uint64_t mask = ((std::uint64_t{1} << field.bits) - 1) << field.shift;
-        out[field.word] = (out[field.word] & ~mask) | (value << field.shift);
+        const unsigned bit = static_cast<unsigned>(std::countr_zero(diff)) & ~7u;
+        diff &= ~(std::uint64_t{0xFF} << bit);
+        const std::size_t at = offset + bit / 8;
+        const ByteSlot slot = slots[at];
+        const std::uint64_t value = static_cast<std::uint8_t>(b[at] - slot.base);
+        // A byte outside the layout has mask 0 and an impossible base
+        // difference, so any change of it overflows.
+        overflow |= (value & ~std::uint64_t{slot.mask}) | slot.outside;
+        const std::uint64_t mask = std::uint64_t{slot.mask} << slot.shift;
+        out[slot.word] = (out[slot.word] & ~mask) | (value << slot.shift);
       }
     }
     if (overflow != 0) does_not_fit();
@@ -138,13 +137,16 @@ class BitLayout {
   void unpack(const std::uint64_t* in, State& state) const {
     state = fixed_;
     auto* bytes = reinterpret_cast<unsigned char*>(&state);
-    std::size_t f = 0;
-    for (std::size_t w = 0; w < words_; ++w) {
+    // Local copies: the byte stores below may alias anything, so members
+    // read through `this` would be reloaded after every field.
+    const UnpackOp* op = unpack_ops_.data();
+    const std::size_t* word_end = word_end_.data();
+    const std::size_t words = words_;
+    const UnpackOp* first = op;
+    for (std::size_t w = 0; w < words; ++w) {
       const std::uint64_t word = in[w];
-      for (; f < word_end_[w]; ++f) {
-        const auto& field = fields_[f];
-        const auto value = (word >> field.shift) & ((std::uint64_t{1} << field.bits) - 1);
-        bytes[field.offset] = static_cast<unsigned char>(value + field.base);
+      for (const UnpackOp* end = first + word_end[w]; op != end; ++op) {
+        bytes[op->offset] = static_cast<unsigned char>(((word >> op->shift) & op->mask) + op->base);
       }
     }
   }
@@ -157,12 +159,43 @@ class BitLayout {
     std::uint8_t shift = 0;
     std::uint16_t word = 0;
   };
+  /// One field as unpack reads it (mask: the low `bits` bits).
+  struct UnpackOp {
+    std::uint16_t offset;
+    std::uint8_t shift;
+    std::uint8_t mask;
+    std::uint8_t base;
+  };
+  /// Per byte of State, where repack writes it; `outside` is 1 for a byte
+  /// outside the layout (which must never change).
+  struct ByteSlot {
+    std::uint8_t word = 0;
+    std::uint8_t shift = 0;
+    std::uint8_t mask = 0;
+    std::uint8_t base = 0;
+    std::uint8_t outside = 1;
+  };
   /// Bytes outside the layout, compared with the template a word at a time.
   struct FrozenCheck {
     std::size_t offset;
     std::uint64_t value;
     std::uint64_t mask;
   };
+
+  static std::uint8_t low_bits(unsigned bits) {
+    return static_cast<std::uint8_t>((1u << bits) - 1);
+  }
+
+  void build_byte_slots() {
+    static_assert(sizeof(State) <= 0xFFFF);
+    unpack_ops_.clear();
+    byte_slots_.assign(sizeof(State), ByteSlot{});
+    for (const auto& f : fields_) {
+      const auto mask = low_bits(f.bits);
+      unpack_ops_.push_back({f.offset, f.shift, mask, f.base});
+      byte_slots_[f.offset] = {static_cast<std::uint8_t>(f.word), f.shift, mask, f.base, 0};
+    }
+  }
 
   void add_byte(std::size_t offset, unsigned bits, std::uint8_t base) {
     covered_[offset] = 1;
@@ -199,8 +232,8 @@ class BitLayout {
   std::vector<Field> fields_;
   std::vector<FrozenCheck> frozen_;
   std::vector<std::size_t> word_end_;
-  /// Per byte of State: the index of its field, or -1 outside the layout.
-  std::vector<int> byte_field_;
+  std::vector<UnpackOp> unpack_ops_;
+  std::vector<ByteSlot> byte_slots_;
   std::size_t words_ = 0;
 };
 
