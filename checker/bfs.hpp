@@ -1,8 +1,9 @@
 #pragma once
 // Breadth-first search, level by level, on any number of threads. Each level
 // runs in two phases:
-//   expand: threads take chunks of the frontier and compute successors into
-//           per-chunk, per-shard buffers;
+//   expand: threads take chunks of the frontier, judge each state's
+//           properties and compute its successors into per-chunk, per-shard
+//           buffers;
 //   merge:  threads take shards; each inserts its shard's candidates chunk by
 //           chunk, so the first parent to reach a state is the same whatever
 //           the number of threads.
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -100,9 +102,11 @@ class BreadthFirstSearch {
     std::array<std::vector<std::uint64_t>, kShardCount> packed;
   };
 
-  /// What one expansion chunk found besides its candidates.
+  /// What one expansion chunk found besides its candidates: per property,
+  /// its first state there that decides it (or kNotFound).
   struct ChunkReport {
     StateId first_deadlock = kNoState;
+    std::vector<std::uint64_t> hits;
   };
   /// What one thread counted; summed after each phase (order-independent).
   struct ThreadCounters {
@@ -110,23 +114,45 @@ class BreadthFirstSearch {
     std::vector<std::uint64_t> coverage;
   };
 
+  // A state's properties are judged when it is taken from the frontier, in
+  // the same pass that expands it, so a packed state is unpacked once. A
+  // level is therefore judged before the bounds or a violation in it stop the
+  // search, and when one of its states violates an `always` property, its
+  // successors are dropped: the counts are those of a search that judged
+  // each state when it was stored and stopped before expanding that level.
   void search() {
     insert_initial_states();
     std::uint32_t depth = 0;
     while (frontier_size() > 0) {
       const std::size_t width = frontier_size();
-      if (stop_for_violation()) return;
-      if (stop_for_bound(depth, width)) return;
       counters_.depth.store(depth, std::memory_order_relaxed);
       counters_.queue.store(width, std::memory_order_relaxed);
-      const std::size_t chunks = expand(width);
-      if (time_is_up()) return;
+      if (auto reason = bound_reached(depth, width); !reason.empty()) {
+        judge_level(width);
+        if (!violated()) outcome_.stop_reason = std::move(reason);
+        return;
+      }
+      const std::size_t chunks = expand(width, true);
+      if (violated()) return;
+      if (time_is_up()) {
+        judge_level(width);  // the chunks left unexpanded were not judged either
+        if (violated()) outcome_.stop_reason.clear();  // as if found before expanding
+        return;
+      }
       if (outcome_.deadlock != kNotFound) return;
       merge(chunks);
-      if (time_is_up()) return;
+      if (time_is_up()) {
+        judge_level(frontier_size());  // what was stored of the next level
+        return;
+      }
       if (frontier_size() > 0) max_depth_ = ++depth;
     }
     outcome_.complete = true;
+  }
+
+  /// Judges every state of the current level without expanding it.
+  void judge_level(std::size_t width) {
+    if (width > 0) expand(width, false);
   }
 
   /// The states of the current depth in shard s.
@@ -182,7 +208,8 @@ class BreadthFirstSearch {
     if constexpr (PackableModel<M>) model_.unpack(words, state);
   }
 
-  bool stop_for_violation() {
+  /// An `always` property has a counterexample.
+  bool violated() const {
     for (std::size_t i = 0; i < evaluator_.size(); ++i) {
       const auto kind = evaluator_.properties()[i].kind;
       if (kind == PropertyKind::always && outcome_.found[i] != kNotFound) return true;
@@ -190,18 +217,17 @@ class BreadthFirstSearch {
     return false;
   }
 
-  bool stop_for_bound(std::uint32_t depth, std::size_t width) {
+  /// Why the search must stop before expanding this level, or "".
+  std::string bound_reached(std::uint32_t depth, std::size_t width) const {
     if (options_.max_states > 0 && store_.size() >= options_.max_states) {
-      outcome_.stop_reason = fmt::format("max states ({}) reached with {} states left to expand",
-                                         options_.max_states, width);
-      return true;
+      return fmt::format("max states ({}) reached with {} states left to expand",
+                         options_.max_states, width);
     }
     if (options_.max_depth > 0 && depth >= options_.max_depth) {
-      outcome_.stop_reason = fmt::format("max depth ({}) reached with {} states left to expand",
-                                         options_.max_depth, width);
-      return true;
+      return fmt::format("max depth ({}) reached with {} states left to expand", options_.max_depth,
+                         width);
     }
-    return false;
+    return {};
   }
 
   bool time_is_up() {
@@ -212,10 +238,13 @@ class BreadthFirstSearch {
     return true;
   }
 
-  /// Phase 1: successors of every frontier state into per-chunk buffers. The
-  /// frontier is read as the concatenation of its shards; chunk c covers
-  /// positions [c * chunk_size, (c + 1) * chunk_size) of it.
-  std::size_t expand(std::size_t width) {
+  /// Phase 1: judges every frontier state and, with `successors`, computes
+  /// its successors into per-chunk buffers. The frontier is read as the
+  /// concatenation of its shards; chunk c covers positions
+  /// [c * chunk_size, (c + 1) * chunk_size) of it. Once a state of the level
+  /// violates an `always` property, the level's successors are not needed:
+  /// the rest of it is only judged.
+  std::size_t expand(std::size_t width, bool successors) {
     const std::size_t chunks = std::min<std::size_t>(width, threads_ * 16);
     const std::size_t chunk_size = (width + chunks - 1) / chunks;
     if (buffers_.size() < chunks) buffers_.resize(chunks);
@@ -224,6 +253,8 @@ class BreadthFirstSearch {
     std::vector<ChunkReport> reports(chunks);
     std::vector<ThreadCounters> counters(threads_);
     std::atomic<std::size_t> next_chunk{0};
+    std::atomic<bool> violation{false};
+    std::atomic<bool> timed_out{false};
     detail::run_on_threads(threads_, [&](unsigned thread) {
       // Counted locally and published once: counters of different threads
       // would otherwise share cache lines.
@@ -232,7 +263,13 @@ class BreadthFirstSearch {
       std::vector<Action> actions;
       State scratch;
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
-        if (monitor_->time_is_up()) break;
+        // Judging alone is what a stopped search owes its stored states.
+        if (successors && monitor_->time_is_up()) {
+          timed_out = true;
+          break;
+        }
+        auto& report = reports[c];
+        report.hits.assign(evaluator_.size(), kNotFound);
         const std::size_t begin = c * chunk_size;
         const std::size_t end = std::min(width, begin + chunk_size);
         std::size_t shard =
@@ -240,20 +277,32 @@ class BreadthFirstSearch {
         for (std::size_t i = begin; i < end; ++i) {
           while (i >= offsets[shard + 1]) ++shard;
           const std::size_t position = i - offsets[shard];
+          const State* state;
+          const std::uint64_t* words = nullptr;
+          StateId id;
           if (packed_) {
             const auto local = static_cast<std::uint32_t>(level_[shard].first + position);
-            const std::uint64_t* words = store_.shard(shard).packed(local);
+            words = store_.shard(shard).packed(local);
             unpack(words, scratch);
-            expand_one(make_state_id(shard, local), scratch, words, actions, buffers_[c], mine,
-                       reports[c]);
+            state = &scratch;
+            id = make_state_id(shard, local);
           } else {
             const auto& entry = frontier_[shard][position];
-            expand_one(entry.id, entry.state, nullptr, actions, buffers_[c], mine, reports[c]);
+            state = &entry.state;
+            id = entry.id;
+          }
+          if (judge(*state, id, report.hits)) violation.store(true, std::memory_order_relaxed);
+          if (successors && !violation.load(std::memory_order_relaxed)) {
+            expand_one(id, *state, words, actions, buffers_[c], mine, report);
           }
         }
       }
       counters[thread] = std::move(mine);
     });
+    // Chunks skipped for time may precede judged ones: the search judges
+    // the whole level again, in order.
+    if (!timed_out) collect_hits(reports);
+    if (!successors || violated()) return chunks;
     for (const auto& mine : counters) {
       transitions_ += mine.transitions;
       for (std::size_t k = 0; k < kind_count_ && k < mine.coverage.size(); ++k) {
@@ -267,6 +316,19 @@ class BreadthFirstSearch {
       }
     }
     return chunks;
+  }
+
+  /// The first state of the level, in frontier order, that decides each
+  /// open property: chunks are in that order.
+  void collect_hits(const std::vector<ChunkReport>& reports) {
+    for (std::size_t i = 0; i < evaluator_.size(); ++i) {
+      for (std::size_t c = 0; c < reports.size() && open_[i]; ++c) {
+        if (!reports[c].hits.empty() && reports[c].hits[i] != kNotFound) {
+          outcome_.found[i] = reports[c].hits[i];
+          open_[i] = 0;
+        }
+      }
+    }
   }
 
   void expand_one(StateId id, const State& state, const std::uint64_t* words,
@@ -290,32 +352,30 @@ class BreadthFirstSearch {
   }
 
   /// Phase 2: each shard inserts its candidates in chunk order; its new
-  /// states become its part of the next frontier.
+  /// states become its part of the next frontier. A shard that a time limit
+  /// leaves unmerged contributes nothing to it.
   void merge(std::size_t chunks) {
-    std::array<std::vector<std::uint64_t>, kShardCount> hits;
+    for (std::size_t s = 0; s < kShardCount; ++s) {
+      frontier_[s].clear();
+      const auto size = static_cast<std::uint32_t>(store_.shard(s).size());
+      level_[s] = {size, size};
+    }
     std::atomic<std::size_t> next_shard{0};
     detail::run_on_threads(threads_, [&](unsigned) {
       for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
         if (monitor_->time_is_up()) return;
-        hits[s].assign(evaluator_.size(), kNotFound);
         if (packed_) {
-          merge_packed_shard(s, chunks, hits[s]);
+          merge_packed_shard(s, chunks);
         } else {
-          merge_shard(s, chunks, hits[s]);
+          merge_shard(s, chunks);
         }
+        // Sized now, filled when each new state is judged (liveness only).
+        if (record_graph_) liveness_.labels[s].resize(store_.shard(s).size());
       }
     });
-    for (std::size_t i = 0; i < evaluator_.size(); ++i) {
-      for (std::size_t s = 0; s < kShardCount && open_[i]; ++s) {
-        if (!hits[s].empty() && hits[s][i] != kNotFound) {
-          outcome_.found[i] = hits[s][i];
-          open_[i] = 0;
-        }
-      }
-    }
   }
 
-  void merge_shard(std::size_t s, std::size_t chunks, std::vector<std::uint64_t>& hits) {
+  void merge_shard(std::size_t s, std::size_t chunks) {
     auto& shard = store_.shard(s);
     std::uint64_t added = 0;
     // Work on local vectors (swapped in and out, so capacity is reused): the
@@ -325,8 +385,6 @@ class BreadthFirstSearch {
     fresh.clear();
     std::vector<std::pair<StateId, StateId>> edges;
     edges.swap(liveness_.edges[s]);
-    std::vector<std::uint64_t> labels;
-    labels.swap(liveness_.labels[s]);
     for (std::size_t c = 0; c < chunks; ++c) {
       for (auto& candidate : buffers_[c].states[s]) {
         const auto inserted = shard.insert(s, candidate.state, candidate.hash, store_.mode(),
@@ -336,27 +394,22 @@ class BreadthFirstSearch {
         }
         if (!inserted.is_new) continue;
         ++added;
-        judge_new_state(candidate.state, inserted.id, hits, labels);
         fresh.push_back({inserted.id, std::move(candidate.state)});
       }
       buffers_[c].states[s].clear();
     }
     frontier_[s].swap(fresh);
     liveness_.edges[s].swap(edges);
-    liveness_.labels[s].swap(labels);
     counters_.states.fetch_add(added, std::memory_order_relaxed);
   }
 
   /// Packed mode: the new states of a level are the ones a shard appends,
   /// so the next frontier is a range of local numbers, not a copy of them.
-  void merge_packed_shard(std::size_t s, std::size_t chunks, std::vector<std::uint64_t>& hits) {
+  void merge_packed_shard(std::size_t s, std::size_t chunks) {
     auto& shard = store_.shard(s);
     const auto first = static_cast<std::uint32_t>(shard.size());
     std::vector<std::pair<StateId, StateId>> edges;
     edges.swap(liveness_.edges[s]);
-    std::vector<std::uint64_t> labels;
-    labels.swap(liveness_.labels[s]);
-    State state;
     for (std::size_t c = 0; c < chunks; ++c) {
       auto& records = buffers_[c].packed[s];
       for (std::size_t at = 0; at < records.size(); at += record_words_) {
@@ -365,26 +418,27 @@ class BreadthFirstSearch {
         const auto inserted = shard.insert_packed(s, record + kHeaderWords, record[0], parent,
                                                   static_cast<std::uint32_t>(record[2]));
         if (record_graph_ && parent != kNoState) edges.emplace_back(parent, inserted.id);
-        if (!inserted.is_new) continue;
-        unpack(record + kHeaderWords, state);
-        judge_new_state(state, inserted.id, hits, labels);
       }
       records.clear();
     }
     const auto end = static_cast<std::uint32_t>(shard.size());
     level_[s] = {first, end};
     liveness_.edges[s].swap(edges);
-    liveness_.labels[s].swap(labels);
     counters_.states.fetch_add(end - first, std::memory_order_relaxed);
   }
 
-  /// Properties (and liveness labels) of a newly stored state.
-  void judge_new_state(const State& state, StateId id, std::vector<std::uint64_t>& hits,
-                       std::vector<std::uint64_t>& labels) const {
+  /// Properties (and liveness labels) of a stored state: records in `hits`
+  /// the first state of the chunk to decide each property. True when it
+  /// violates an `always` property.
+  bool judge(const State& state, StateId id, std::vector<std::uint64_t>& hits) {
+    bool violates = false;
     evaluator_.evaluate(state, open_, [&](std::size_t i) {
       if (hits[i] == kNotFound) hits[i] = id;
+      violates |= evaluator_.properties()[i].kind == PropertyKind::always;
     });
-    if (record_graph_) labels.push_back(evaluator_.liveness_labels(state));
+    if (record_graph_)
+      liveness_.labels[shard_of_id(id)][local_of_id(id)] = evaluator_.liveness_labels(state);
+    return violates;
   }
 
   const M& model_;
