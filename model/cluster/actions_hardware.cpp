@@ -18,10 +18,8 @@ std::uint16_t bit16(int i) {
 }  // namespace
 
 int ClusterModel::cluster_manager(const State& s) const {
-  for (int m = 0; m < mus(); ++m) {
-    if ((s.cm_role >> m & 1) && (s.mu_up >> m & 1)) return m;
-  }
-  return -1;
+  const unsigned acting = s.cm_role & s.mu_up;
+  return acting == 0 ? -1 : std::countr_zero(acting);  // the lowest such MU
 }
 
 bool ClusterModel::mu_crash(State& s, int mu) const {
@@ -122,26 +120,21 @@ bool ClusterModel::disk_resync(State& s, int mirror) const {
 
 bool ClusterModel::crd_write(State& s, int server) const {
   if (!topology_.crd_available_from(s, server)) return false;
-  const int mirrors = static_cast<int>(topology_.mirrors().size());
-  bool written = false;
-  for (int m = 0; m < mirrors; ++m) {
-    const bool fresh = !(s.mirror_stale >> m & 1) && topology_.reaches_mirror(s, server, m);
-    if (is(Mutant::crd_single_mirror_write)) {
-      if (fresh && !written) {
-        s.mirror_behind &= static_cast<std::uint16_t>(~bit16(m));
-      } else {
-        s.mirror_behind |= bit16(m);
-      }
-      written |= fresh;
-      continue;
-    }
-    if (fresh) {
-      s.mirror_behind &= static_cast<std::uint16_t>(~bit16(m));
-    } else {
-      s.mirror_behind |= bit16(m);
-      s.mirror_stale |= bit16(m);  // missed this write: not to be read until resynced
-    }
+  const auto all = static_cast<std::uint16_t>((1u << topology_.mirrors().size()) - 1);
+  const auto fresh =
+      static_cast<std::uint16_t>(topology_.reachable_mirrors(s, server) & ~s.mirror_stale & all);
+  if (is(Mutant::crd_single_mirror_write)) {
+    // Bug: only the lowest fresh mirror takes the write, and the others are
+    // not marked stale.
+    const auto written = static_cast<std::uint16_t>(fresh & -fresh);
+    s.mirror_behind = static_cast<std::uint16_t>((s.mirror_behind | all) & ~written);
+    return true;
   }
+  // The fresh mirrors take the write; the others missed it and are not to
+  // be read until resynced.
+  const auto missed = static_cast<std::uint16_t>(all & ~fresh);
+  s.mirror_behind = static_cast<std::uint16_t>((s.mirror_behind & ~fresh) | missed);
+  s.mirror_stale |= missed;
   return true;
 }
 
@@ -163,12 +156,15 @@ int ClusterModel::server_of_su_writer(const State& s, int su) const {
   return config_->sus[su].server;
 }
 
-bool ClusterModel::cm_lease_expire(State& s) const {
+bool ClusterModel::lease_expires(const State& s) const {
   if (s.cm_lease == kNone) return false;
   const int holder = s.cm_lease;
-  const bool holder_alive =
-      (s.mu_up >> holder & 1) && topology_.crd_available_from(s, config_->mus[holder].server);
-  if (holder_alive) return false;
+  return !(s.mu_up >> holder & 1) || !topology_.crd_available_from(s, config_->mus[holder].server);
+}
+
+bool ClusterModel::cm_lease_expire(State& s) const {
+  if (!lease_expires(s)) return false;
+  const int holder = s.cm_lease;
   // A holder cut off from the CRD steps down before its lease runs out.
   s.cm_role &= static_cast<std::uint8_t>(~bit(holder));
   s.cm_lease = kNone;
@@ -200,37 +196,22 @@ bool ClusterModel::cm_takeover(State& s, int mu) const {
   return true;
 }
 
-void ClusterModel::refresh_view(const State& s, State& out) const {
-  const int cm = cluster_manager(s);
-  const int server = config_->mus[cm].server;
-  out.view_mu = 0;
-  for (int m = 0; m < mus(); ++m) {
-    if ((s.mu_up >> m & 1) && topology_.servers_connected(s, server, config_->mus[m].server)) {
-      out.view_mu |= bit(m);
-    }
-  }
-  out.view_su = 0;
-  for (int su = 0; su < sus(); ++su) {
-    if ((s.su_up >> su & 1) && topology_.servers_connected(s, server, config_->sus[su].server)) {
-      out.view_su |= bit(su);
-    }
-  }
-  out.view_isl = s.isl_up;
-  out.view_crd_degraded = (s.mirror_failed | s.mirror_stale) != 0;
-}
-
 bool ClusterModel::cm_observe(State& s) const {
-  if (cluster_manager(s) < 0) return false;
-  State view = s;
-  refresh_view(s, view);
-  if (view.view_mu == s.view_mu && view.view_su == s.view_su && view.view_isl == s.view_isl &&
-      view.view_crd_degraded == s.view_crd_degraded) {
+  const int cm = cluster_manager(s);
+  if (cm < 0) return false;
+  // The heartbeat reaches the running units the CM's server is connected to.
+  const int server = config_->mus[cm].server;
+  const auto view_mu = static_cast<std::uint8_t>(s.mu_up & topology_.mus_connected_to(s, server));
+  const auto view_su = static_cast<std::uint8_t>(s.su_up & topology_.sus_connected_to(s, server));
+  const std::uint8_t degraded = (s.mirror_failed | s.mirror_stale) != 0;
+  if (view_mu == s.view_mu && view_su == s.view_su && s.isl_up == s.view_isl &&
+      degraded == s.view_crd_degraded) {
     return false;  // nothing changed since the last heartbeat round
   }
-  s.view_mu = view.view_mu;
-  s.view_su = view.view_su;
-  s.view_isl = view.view_isl;
-  s.view_crd_degraded = view.view_crd_degraded;
+  s.view_mu = view_mu;
+  s.view_su = view_su;
+  s.view_isl = s.isl_up;
+  s.view_crd_degraded = degraded;
   return true;
 }
 

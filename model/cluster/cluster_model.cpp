@@ -99,7 +99,9 @@ void ClusterModel::actions(const State& s, std::vector<Action>& out) const {
     const bool up = on(s.mu_up, m);
     if (up && may_fault(s, FaultKind::mu_crash)) add(Kind::mu_crash, m);
     if (!up) add(Kind::mu_restart, m);
-    if (up && !on(s.cm_role, m)) add(Kind::cm_takeover, m);
+    // Only a free lease can be taken over (a buggy MU ignores the lease).
+    const bool lease_free = s.cm_lease == kNone || is(Mutant::two_cluster_managers);
+    if (up && !on(s.cm_role, m) && lease_free) add(Kind::cm_takeover, m);
   }
   for (int su = 0; su < sus(); ++su) {
     const bool up = on(s.su_up, su);
@@ -121,7 +123,7 @@ void ClusterModel::actions(const State& s, std::vector<Action>& out) const {
     if (failed) add(Kind::disk_repair, d);
     if (on(s.mirror_stale, d)) add(Kind::disk_resync, d);
   }
-  if (s.cm_lease != kNone) add(Kind::cm_lease_expire, 0);
+  if (lease_expires(s)) add(Kind::cm_lease_expire, 0);
   if ((s.cm_role & s.mu_up) != 0) add(Kind::cm_observe, 0);
   for (int v = 0; v < vms(); ++v) {
     add_lm_candidates(s, v, out);
@@ -186,9 +188,7 @@ void ClusterModel::add_lm_candidates(const State& s, int v, std::vector<Action>&
     if (s.requests_left != 0 && in_scope_[v]) out.push_back({Kind::lm_request, unit, 0});
     return;
   }
-  std::uint64_t steps = lm_steps_in_phase_[lm.phase];
-  if (!may_fault(s, FaultKind::allocation_failure)) steps &= ~kind_bit(Kind::reserve_fails);
-  if (!may_fault(s, FaultKind::resume_failure)) steps &= ~kind_bit(Kind::resume_fails);
+  const std::uint64_t steps = enabled_lm_steps(s, v);
   for (Kind kind :
        {Kind::lm_request, Kind::lm_start, Kind::reserve_target, Kind::reserve_fails,
         Kind::copy_round, Kind::stop_io, Kind::final_copy, Kind::suspend, Kind::hand_over,
@@ -202,6 +202,25 @@ void ClusterModel::add_lm_candidates(const State& s, int v, std::vector<Action>&
   }
 }
 
+// The LM steps of an active LM that its phase allows, less those whose
+// cheap part of the guard fails: the fault budget, the copy round counters,
+// and whether the source can still talk to the target (aborts need it not).
+std::uint64_t ClusterModel::enabled_lm_steps(const State& s, int v) const {
+  const auto& lm = s.lm[v];
+  std::uint64_t steps = lm_steps_in_phase_[lm.phase];
+  auto drop_if = [&](bool cannot, Kind kind) {
+    if (cannot) steps &= ~kind_bit(kind);
+  };
+  drop_if(!may_fault(s, FaultKind::allocation_failure), Kind::reserve_fails);
+  drop_if(!may_fault(s, FaultKind::resume_failure), Kind::resume_fails);
+  const int rounds = config_->scope.max_copy_rounds;
+  drop_if(lm.dirty == 0 || lm.round >= rounds, Kind::copy_round);
+  drop_if(lm.round == 0, Kind::stop_io);
+  drop_if(lm.dirty == 0 || lm.round < rounds, Kind::abort_nonconvergence);
+  drop_if(target_reachable(s, v) || !(s.su_up >> lm.source & 1), Kind::abort);
+  return steps;
+}
+
 void ClusterModel::precompute() {
   for (std::size_t k = 0; k < kFaultKinds; ++k) fault_on_[k] = config_->scope.faults[k];
   partner_.fill(-1);
@@ -211,7 +230,7 @@ void ClusterModel::precompute() {
     in_scope_[v] = allowed.empty() ||
                    std::find(allowed.begin(), allowed.end(), config_->vms[v].name) != allowed.end();
   }
-  // Each step's phase guard (actions_lm.cpp), widened to what any mutant allows.
+  // Each step's phase guard (actions_lm.cpp), with what this model's mutant allows.
   auto allow = [&](Phase phase, std::initializer_list<Kind> kinds) {
     for (Kind kind : kinds) lm_steps_in_phase_[static_cast<std::size_t>(phase)] |= kind_bit(kind);
   };
@@ -220,7 +239,9 @@ void ClusterModel::precompute() {
   allow(Phase::memcopy, {Kind::copy_round, Kind::stop_io, Kind::abort, Kind::abort_nonconvergence,
                          Kind::guest_write});
   allow(Phase::io_stopped, {Kind::final_copy, Kind::abort, Kind::guest_write});
-  allow(Phase::final_copied, {Kind::suspend, Kind::hand_over, Kind::abort, Kind::guest_write});
+  allow(Phase::final_copied, {Kind::suspend, Kind::abort, Kind::guest_write});
+  // Only a buggy LM hands over before it suspended the guest.
+  if (is(Mutant::resume_before_suspend)) allow(Phase::final_copied, {Kind::hand_over});
   allow(Phase::suspended, {Kind::hand_over, Kind::abort});
   allow(Phase::handed_over, {Kind::resume, Kind::resume_fails, Kind::abort});
   allow(Phase::committed, {Kind::cleanup, Kind::abort});

@@ -160,7 +160,8 @@ class ClusterModel {
   bool crd_write(State& s, int server) const;
   bool crd_read(State& s, int server) const;
   int server_of_su_writer(const State& s, int su) const;  ///< -1 if no CRD path
-  void refresh_view(const State& s, State& view_out) const;
+  /// The lease's holder is down or cut off from the CRD (cm_lease_expire).
+  bool lease_expires(const State& s) const;
 
   // Live Migration (actions_lm.cpp).
   bool lm_request(State& s, int vm) const;
@@ -192,6 +193,7 @@ class ClusterModel {
   void build_layout();
   void add_vm_to_layout(int v, unsigned versions);
   void add_lm_candidates(const State& s, int v, std::vector<Action>& out) const;
+  std::uint64_t enabled_lm_steps(const State& s, int v) const;
   int partner(int su) const { return su >= 0 && su < kMaxSus ? partner_[su] : -1; }
   bool may_fault(const State& s, FaultKind kind) const {
     return s.faults_left != 0 && fault_on_[static_cast<std::size_t>(kind)];

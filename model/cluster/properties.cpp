@@ -4,7 +4,8 @@
 // rather than reported as unreached.
 
 #include <algorithm>
-#include <bit>
+#include <array>
+#include <string>
 
 #include "model/cluster/cluster_model.hpp"
 
@@ -37,15 +38,52 @@ bool aborted_in(const Lm& lm, Phase from, Phase to) {
   return cause != Cause::none && cause != Cause::source_lost && phase >= from && phase <= to;
 }
 
+/// Facts of the configuration that I6 and P9 read on every state, found
+/// once: the memory each SU maps outside the model, per VM and SU the
+/// devices an LM must not assign there (exclusive, and exclusively used by
+/// that SU), and per VM the SUs on all of its network segments.
+struct StaticFacts {
+  std::array<int, kMaxSus> mapped{};
+  std::array<std::array<std::uint8_t, kMaxSus>, kMaxVms> taken{};
+  std::array<std::uint8_t, kMaxVms> on_segments{};
+};
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+StaticFacts static_facts(const Config& c) {
+  StaticFacts facts;
+  for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+    facts.mapped[su] = c.sus[su].mapped_memory();
+  }
+  for (int v = 0; v < static_cast<int>(c.vms.size()); ++v) {
+    const auto& devices = c.vms[v].devices;
+    for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+      for (int d = 0; d < static_cast<int>(devices.size()); ++d) {
+        const bool taken = contains(c.sus[su].exclusively_used, devices[d].id);
+        if (taken && devices[d].usage == Usage::exclusive) facts.taken[v][su] |= 1u << d;
+      }
+      bool on_all = true;
+      for (const auto& segment : c.vms[v].network_segments) {
+        on_all &= contains(c.sus[su].network_segments, segment);
+      }
+      if (on_all) facts.on_segments[v] |= 1u << su;
+    }
+  }
+  return facts;
+}
+
 }  // namespace
 
 std::vector<Property<State>> ClusterModel::properties() const {
   const int n = vms();
   const Topology* t = &topology_;
   std::vector<P> props;
+  const StaticFacts facts = static_facts(*config_);
   props.push_back(P::always("I1_single_execution", "I1", [n](const State& s) {
     for (int v = 0; v < n; ++v) {
-      if (std::popcount(s.vm[v].exec) > 1) return false;
+      if ((s.vm[v].exec & (s.vm[v].exec - 1)) != 0) return false;  // two bits or more
     }
     return true;
   }));
@@ -71,37 +109,29 @@ std::vector<Property<State>> ClusterModel::properties() const {
                             [n](const State& s) { return no_verdict(s, n, rollback_incomplete); }));
   props.push_back(P::always("I5_memory_integrity", "I5",
                             [n](const State& s) { return no_verdict(s, n, memory_lost); }));
-  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, t](const State& s) {
+  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, t, facts](const State& s) {
     const auto& c = t->config();
     for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
-      int held = c.sus[su].mapped_memory();
+      int held = facts.mapped[su];
       for (int v = 0; v < n; ++v) held += (s.vm[v].resident >> su & 1) * c.vms[v].memory;
       if (s.free_memory[su] < 0 || s.free_memory[su] != c.sus[su].memory - held) return false;
     }
     for (int v = 0; v < n; ++v) {
       const auto& lm = s.lm[v];
-      if (!is_active(lm)) continue;
-      const auto& used = c.sus[lm.target].exclusively_used;
-      for (int d = 0; d < static_cast<int>(c.vms[v].devices.size()); ++d) {
-        const auto& device = c.vms[v].devices[d];
-        const bool assigned = s.vm[v].target_devices >> d & 1;
-        const bool taken = std::find(used.begin(), used.end(), device.id) != used.end();
-        if (assigned && taken && device.usage == Usage::exclusive) return false;
-      }
+      if (!is_active(lm) || lm.target >= kMaxSus) continue;
+      if ((s.vm[v].target_devices & facts.taken[v][lm.target]) != 0) return false;
     }
     return true;
   }));
   props.push_back(P::always("I7_guest_state_preserved", "I7, P13",
                             [n](const State& s) { return no_verdict(s, n, guest_state_changed); }));
-  props.push_back(P::always("I8_single_cluster_manager", "I8, M2",
-                            [](const State& s) { return std::popcount(s.cm_role) <= 1; }));
-  props.push_back(P::always("I9_crd_consistent", "I9, C5", [t](const State& s) {
-    if (s.stale_read) return false;
-    for (int m = 0; m < static_cast<int>(t->mirrors().size()); ++m) {
-      const bool marked = s.mirror_stale >> m & 1;
-      if (!marked && (s.mirror_behind >> m & 1)) return false;
-    }
-    return true;
+  props.push_back(P::always("I8_single_cluster_manager", "I8, M2", [](const State& s) {
+    return (s.cm_role & (s.cm_role - 1)) == 0;  // at most one bit
+  }));
+  const auto mirrors = static_cast<unsigned>((1u << topology_.mirrors().size()) - 1);
+  props.push_back(P::always("I9_crd_consistent", "I9, C5", [mirrors](const State& s) {
+    // No read of stale data, and every mirror behind is marked stale.
+    return !s.stale_read && (s.mirror_behind & ~s.mirror_stale & mirrors) == 0;
   }));
   props.push_back(P::always("I10_monjv_well_formed", "I10, O1", [n](const State& s) {
     for (int v = 0; v < n; ++v) {
@@ -113,19 +143,14 @@ std::vector<Property<State>> ClusterModel::properties() const {
     }
     return true;
   }));
-  props.push_back(P::always("P9_guest_network_reachable", "P9", [n, t](const State& s) {
-    const auto& c = t->config();
-    for (int v = 0; v < n; ++v) {
-      for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
-        if (!(s.vm[v].exec >> su & 1)) continue;
-        for (const auto& segment : c.vms[v].network_segments) {
-          const auto& has = c.sus[su].network_segments;
-          if (std::find(has.begin(), has.end(), segment) == has.end()) return false;
+  const auto all_sus = static_cast<unsigned>((1u << sus()) - 1);
+  props.push_back(
+      P::always("P9_guest_network_reachable", "P9", [n, facts, all_sus](const State& s) {
+        for (int v = 0; v < n; ++v) {
+          if ((s.vm[v].exec & all_sus & ~facts.on_segments[v]) != 0) return false;
         }
-      }
-    }
-    return true;
-  }));
+        return true;
+      }));
   add_liveness(props);
   add_goals(props);
   return props;

@@ -1,5 +1,7 @@
 #include "model/cluster/topology.hpp"
 
+#include <bit>
+
 namespace lmc::cluster {
 
 Topology::Topology(const Config& config) : config_(&config), pages_(config.scope.pages_per_vm) {
@@ -13,43 +15,42 @@ Topology::Topology(const Config& config) : config_(&config), pages_(config.scope
       mirrors_.push_back({Mirror::Host::su, su, config.sus[su].server});
     }
   }
+  build_masks();
 }
 
-bool Topology::servers_connected(const State& s, int a, int b) const {
-  return a == b || s.isl_up != 0;
+void Topology::build_masks() {
+  const auto& c = *config_;
+  const auto servers = c.servers.size();
+  mus_on_server_.assign(servers, 0);
+  sus_on_server_.assign(servers, 0);
+  for (int m = 0; m < static_cast<int>(c.mus.size()); ++m) {
+    all_mus_ |= static_cast<std::uint8_t>(1u << m);
+    mus_on_server_[c.mus[m].server] |= static_cast<std::uint8_t>(1u << m);
+  }
+  for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+    all_sus_ |= static_cast<std::uint8_t>(1u << su);
+    sus_on_server_[c.sus[su].server] |= static_cast<std::uint8_t>(1u << su);
+  }
+  mirrors_without_isl_.assign(servers, 0);
+  for (int d = 0; d < static_cast<int>(mirrors_.size()); ++d) {
+    const auto& mirror = mirrors_[d];
+    const auto bit = static_cast<std::uint16_t>(1u << d);
+    if (mirror.host == Mirror::Host::external) {
+      external_mirrors_ |= bit;
+      for (auto& mask : mirrors_without_isl_) mask |= bit;  // FC, not ISL-E
+      continue;
+    }
+    mirrors_without_isl_[mirror.server] |= bit;
+    auto& by_units = mirror.host == Mirror::Host::mu ? mirrors_of_mus_ : mirrors_of_sus_;
+    for (unsigned up = 0; up < by_units.size(); ++up) {
+      if (up >> mirror.unit & 1) by_units[up] |= bit;
+    }
+  }
 }
 
 std::uint8_t Topology::crd_proxy_of_su(const State& s, int su) const {
-  const int server = config_->sus[su].server;
-  for (int m = 0; m < static_cast<int>(config_->mus.size()); ++m) {
-    if (config_->mus[m].server == server && (s.mu_up >> m & 1)) return static_cast<std::uint8_t>(m);
-  }
-  return kNone;
-}
-
-bool Topology::reaches_mirror(const State& s, int server, int m) const {
-  if (s.mirror_failed >> m & 1) return false;
-  const auto& mirror = mirrors_[m];
-  switch (mirror.host) {
-    case Mirror::Host::external:
-      return true;  // FC reaches every MU and clustered SU x86, not through ISL-E
-    case Mirror::Host::mu:
-      return (s.mu_up >> mirror.unit & 1) && servers_connected(s, server, mirror.server);
-    case Mirror::Host::su:
-      return (s.su_up >> mirror.unit & 1) && servers_connected(s, server, mirror.server);
-  }
-  return false;
-}
-
-int Topology::readable_mirror(const State& s, int server) const {
-  for (int m = 0; m < static_cast<int>(mirrors_.size()); ++m) {
-    if (!(s.mirror_stale >> m & 1) && reaches_mirror(s, server, m)) return m;
-  }
-  return -1;
-}
-
-bool Topology::crd_available_from(const State& s, int server) const {
-  return readable_mirror(s, server) >= 0;
+  const unsigned running = s.mu_up & mus_on_server_[config_->sus[su].server];
+  return running == 0 ? kNone : static_cast<std::uint8_t>(std::countr_zero(running));
 }
 
 bool Topology::su_reaches_crd(const State& s, int su) const {
