@@ -51,6 +51,7 @@ template <Model M>
 class BreadthFirstSearch {
   using State = typename M::State;
   using Action = typename M::Action;
+  using Check = typename PropertyEvaluator<State>::Check;
 
  public:
   BreadthFirstSearch(const M& model, const SearchOptions& options)
@@ -99,7 +100,7 @@ class BreadthFirstSearch {
   /// One expansion chunk's candidates, by shard: Candidates, or records.
   struct ShardBuffers {
     std::array<std::vector<Candidate>, kShardCount> states;
-    std::array<std::vector<std::uint64_t>, kShardCount> packed;
+    std::array<WordBuffer, kShardCount> packed;
   };
 
   /// What one expansion chunk found besides its candidates: per property,
@@ -184,13 +185,11 @@ class BreadthFirstSearch {
       out.states[shard].push_back({hash, parent, action, std::move(state)});
       return;
     }
-    auto& records = out.packed[shard];
-    const std::size_t at = records.size();
-    records.resize(at + record_words_);
-    records[at] = hash;
-    records[at + 1] = parent;
-    records[at + 2] = action;
-    std::uint64_t* words = &records[at + kHeaderWords];
+    std::uint64_t* record = out.packed[shard].append(record_words_);
+    record[0] = hash;
+    record[1] = parent;
+    record[2] = action;
+    std::uint64_t* words = record + kHeaderWords;
     if constexpr (RepackingModel<M>) {
       if (from != nullptr) {
         model_.repack(*from, from_words, state, words);
@@ -198,6 +197,17 @@ class BreadthFirstSearch {
       }
     }
     pack(state, words);
+  }
+
+  /// The successor of `state` by `action` into `next`, or false.
+  bool successor(const State& state, const Action& action, State& next) const {
+    if constexpr (SuccessorModel<M>) {
+      return model_.successor(state, action, next);  // no std::optional to fill and copy
+    } else {
+      auto found = model_.next_state(state, action);
+      if (found) next = std::move(*found);
+      return found.has_value();
+    }
   }
 
   // The model's own packing, called directly (no std::function per state).
@@ -255,6 +265,7 @@ class BreadthFirstSearch {
     std::atomic<std::size_t> next_chunk{0};
     std::atomic<bool> violation{false};
     std::atomic<bool> timed_out{false};
+    const auto checks = evaluator_.open_checks(open_);  // open_ changes between levels only
     detail::run_on_threads(threads_, [&](unsigned thread) {
       // Counted locally and published once: counters of different threads
       // would otherwise share cache lines.
@@ -262,6 +273,7 @@ class BreadthFirstSearch {
       mine.coverage.assign(kind_count_, 0);
       std::vector<Action> actions;
       State scratch;
+      State next;
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
         // Judging alone is what a stopped search owes its stored states.
         if (successors && monitor_->time_is_up()) {
@@ -291,9 +303,11 @@ class BreadthFirstSearch {
             state = &entry.state;
             id = entry.id;
           }
-          if (judge(*state, id, report.hits)) violation.store(true, std::memory_order_relaxed);
+          if (judge(checks, *state, id, report.hits)) {
+            violation.store(true, std::memory_order_relaxed);
+          }
           if (successors && !violation.load(std::memory_order_relaxed)) {
-            expand_one(id, *state, words, actions, buffers_[c], mine, report);
+            expand_one(id, *state, words, actions, next, buffers_[c], mine, report);
           }
         }
       }
@@ -331,18 +345,18 @@ class BreadthFirstSearch {
     }
   }
 
+  /// `actions` and `next` are the thread's scratch, reused across states.
   void expand_one(StateId id, const State& state, const std::uint64_t* words,
-                  std::vector<Action>& actions, ShardBuffers& out, ThreadCounters& counters,
-                  ChunkReport& report) {
+                  std::vector<Action>& actions, State& next, ShardBuffers& out,
+                  ThreadCounters& counters, ChunkReport& report) {
     actions.clear();
     model_.actions(state, actions);
     std::uint32_t successors = 0;
     for (std::uint32_t a = 0; a < actions.size(); ++a) {
-      auto next = model_.next_state(state, actions[a]);
-      if (!next) continue;
+      if (!successor(state, actions[a], next)) continue;
       ++successors;
       ++counters.coverage[model_.action_kind(actions[a])];
-      push_candidate(out, model_.hash(*next), id, a, std::move(*next), &state, words);
+      push_candidate(out, model_.hash(next), id, a, std::move(next), &state, words);
     }
     counters.transitions += successors;
     if (successors == 0 && options_.check_deadlock && report.first_deadlock == kNoState &&
@@ -413,7 +427,7 @@ class BreadthFirstSearch {
     for (std::size_t c = 0; c < chunks; ++c) {
       auto& records = buffers_[c].packed[s];
       for (std::size_t at = 0; at < records.size(); at += record_words_) {
-        const std::uint64_t* record = &records[at];
+        const std::uint64_t* record = records.data() + at;
         const StateId parent = record[1];
         const auto inserted = shard.insert_packed(s, record + kHeaderWords, record[0], parent,
                                                   static_cast<std::uint32_t>(record[2]));
@@ -430,9 +444,10 @@ class BreadthFirstSearch {
   /// Properties (and liveness labels) of a stored state: records in `hits`
   /// the first state of the chunk to decide each property. True when it
   /// violates an `always` property.
-  bool judge(const State& state, StateId id, std::vector<std::uint64_t>& hits) {
+  bool judge(const std::vector<Check>& checks, const State& state, StateId id,
+             std::vector<std::uint64_t>& hits) {
     bool violates = false;
-    evaluator_.evaluate(state, open_, [&](std::size_t i) {
+    PropertyEvaluator<State>::evaluate(checks, state, [&](std::size_t i) {
       if (hits[i] == kNotFound) hits[i] = id;
       violates |= evaluator_.properties()[i].kind == PropertyKind::always;
     });

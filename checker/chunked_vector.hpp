@@ -4,6 +4,7 @@
 // a shift and a mask (std::deque divides by a size that is not a power of
 // two).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -77,6 +78,35 @@ class WordArena {
   std::vector<std::unique_ptr<std::uint64_t[]>> chunks_;
   std::size_t stride_ = 0;
   std::size_t size_ = 0;
+};
+
+/// A growable array of words whose appended space is left for the caller
+/// to write (std::vector::resize would zero-fill it first): the search
+/// appends a record per transition.
+class WordBuffer {
+ public:
+  std::uint64_t* append(std::size_t words) {
+    if (size_ + words > capacity_) grow(size_ + words);
+    std::uint64_t* at = data_.get() + size_;
+    size_ += words;
+    return at;
+  }
+  const std::uint64_t* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+
+ private:
+  void grow(std::size_t needed) {
+    const std::size_t capacity = std::max({needed, 2 * capacity_, std::size_t{64}});
+    std::unique_ptr<std::uint64_t[]> bigger(new std::uint64_t[capacity]);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_ * sizeof(std::uint64_t));
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<std::uint64_t[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
 };
 
 }  // namespace lmc

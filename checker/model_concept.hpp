@@ -45,6 +45,10 @@
 // - Optionally, `bool action_kind_enabled(std::size_t kind) const` says which
 //   action kinds the model's configuration can fire at all; coverage warns
 //   only about enabled kinds that never fired.
+// - Optionally, `bool successor(const State&, const Action&, State& next)
+//   const`: next_state writing into `next` (which the search reuses) rather
+//   than returning a std::optional; false when the action is disabled. It
+//   must agree with next_state.
 // - Optionally (PackableModel), `packed_words()`, `pack(state, words)` and
 //   `unpack(words, state)`: a lossless encoding of a state in a fixed number
 //   of 64-bit words, which the packed storage mode stores instead of the
@@ -81,6 +85,13 @@ concept Model = requires(const M& model, const typename M::State& state,
   { model.format_action(state, action) } -> std::convertible_to<std::string>;
   { model.describe(state) } -> std::same_as<std::vector<Variable>>;
   { model.properties() } -> std::same_as<std::vector<Property<typename M::State>>>;
+};
+
+template <class M>
+concept SuccessorModel = Model<M> &&
+    requires(const M& model, const typename M::State& state, const typename M::Action& action,
+             typename M::State& next) {
+  { model.successor(state, action, next) } -> std::same_as<bool>;
 };
 
 template <class M>

@@ -17,6 +17,9 @@
 #include <cstring>
 #include <type_traits>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace lmc {
 
@@ -104,7 +107,7 @@ class BitLayout {
 
   /// pack(after), given before_words == pack(before): a successor differs
   /// from its parent in a few bytes, so only the fields of the bytes that
-  /// changed are rewritten (found 8 bytes at a time).
+  /// changed are rewritten (found 16 bytes at a time).
   void repack(const State& before, const std::uint64_t* before_words, const State& after,
               std::uint64_t* out) const {
     const std::size_t words = words_;
@@ -113,19 +116,16 @@ class BitLayout {
     const auto* b = reinterpret_cast<const unsigned char*>(&after);
     const ByteSlot* slots = byte_slots_.data();
     std::uint64_t overflow = 0;
-    for (std::size_t start = 0; start < sizeof(State); start += 8) {
-      const std::size_t offset = std::min(start, sizeof(State) - 8);  // the last one overlaps
-      std::uint64_t x, y;
-      std::memcpy(&x, a + offset, sizeof x);
-      std::memcpy(&y, b + offset, sizeof y);
-      for (std::uint64_t diff = x ^ y; diff != 0;) {
-        const unsigned bit = static_cast<unsigned>(std::countr_zero(diff)) & ~7u;
-        diff &= ~(std::uint64_t{0xFF} << bit);
-        const std::size_t at = offset + bit / 8;
+    for (std::size_t start = 0; start < sizeof(State); start += 16) {
+      // The last block overlaps the one before: a byte seen twice is
+      // rewritten with the same value.
+      const std::size_t offset = std::min(start, sizeof(State) - 16);
+      for (unsigned changed = changed_bytes(a + offset, b + offset); changed != 0;
+           changed &= changed - 1) {
+        const std::size_t at = offset + static_cast<unsigned>(std::countr_zero(changed));
         const ByteSlot slot = slots[at];
         const std::uint64_t value = static_cast<std::uint8_t>(b[at] - slot.base);
-        // A byte outside the layout has mask 0 and an impossible base
-        // difference, so any change of it overflows.
+        // A byte outside the layout must never change.
         overflow |= (value & ~std::uint64_t{slot.mask}) | slot.outside;
         const std::uint64_t mask = std::uint64_t{slot.mask} << slot.shift;
         out[slot.word] = (out[slot.word] & ~mask) | (value << slot.shift);
@@ -181,6 +181,29 @@ class BitLayout {
     std::uint64_t value;
     std::uint64_t mask;
   };
+
+  /// Bit i set when byte i of the 16 at `a` and `b` differs. Every
+  /// successor is compared with its parent this way, so SSE2 (part of
+  /// x86-64) compares the 16 bytes at once where available.
+  static unsigned changed_bytes(const unsigned char* a, const unsigned char* b) {
+    static_assert(sizeof(State) >= 16);
+#if defined(__SSE2__)
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+    const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+    return ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y))) & 0xFFFFu;
+#else
+    std::uint64_t x[2], y[2];
+    std::memcpy(x, a, sizeof x);
+    std::memcpy(y, b, sizeof y);
+    return nonzero_bytes(x[0] ^ y[0]) | nonzero_bytes(x[1] ^ y[1]) << 8;
+#endif
+  }
+  /// Bit i set when byte i of `word` is not zero.
+  static unsigned nonzero_bytes(std::uint64_t word) {
+    unsigned mask = 0;
+    for (unsigned i = 0; i < 8; ++i) mask |= unsigned((word >> (8 * i) & 0xFF) != 0) << i;
+    return mask;
+  }
 
   static std::uint8_t low_bits(unsigned bits) {
     return static_cast<std::uint8_t>((1u << bits) - 1);
