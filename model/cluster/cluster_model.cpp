@@ -3,13 +3,37 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
-#include "model/core/hash.hpp"
+#include "model/core/hash_inline.hpp"
 
 namespace lmc::cluster {
 
 static_assert(std::has_unique_object_representations_v<State>);
+
+namespace {
+
+/// The steps of an active LM in the order of its candidates (that of
+/// unfiltered_actions, guest writes last). A mask of steps has bit i for
+/// kLmSteps[i], so its set bits, lowest first, are the candidates in order.
+constexpr std::array<Kind, 15> kLmSteps = {Kind::lm_request,     Kind::lm_start,
+                                           Kind::reserve_target, Kind::reserve_fails,
+                                           Kind::copy_round,     Kind::stop_io,
+                                           Kind::final_copy,     Kind::suspend,
+                                           Kind::hand_over,      Kind::resume,
+                                           Kind::resume_fails,   Kind::cleanup,
+                                           Kind::abort,          Kind::abort_nonconvergence,
+                                           Kind::guest_write};
+
+constexpr std::uint32_t step_bit(Kind kind) {
+  for (std::size_t i = 0; i < kLmSteps.size(); ++i) {
+    if (kLmSteps[i] == kind) return std::uint32_t{1} << i;
+  }
+  return 0;
+}
+
+}  // namespace
 
 bool is_active(const Lm& lm) {
   const auto phase = static_cast<Phase>(lm.phase);
@@ -188,14 +212,12 @@ void ClusterModel::add_lm_candidates(const State& s, int v, std::vector<Action>&
     if (s.requests_left != 0 && in_scope_[v]) out.push_back({Kind::lm_request, unit, 0});
     return;
   }
-  const std::uint64_t steps = enabled_lm_steps(s, v);
-  for (Kind kind :
-       {Kind::lm_request, Kind::lm_start, Kind::reserve_target, Kind::reserve_fails,
-        Kind::copy_round, Kind::stop_io, Kind::final_copy, Kind::suspend, Kind::hand_over,
-        Kind::resume, Kind::resume_fails, Kind::cleanup, Kind::abort, Kind::abort_nonconvergence}) {
-    if (steps & kind_bit(kind)) out.push_back({kind, unit, 0});
+  const std::uint32_t steps = enabled_lm_steps(s, v);
+  // Set bits lowest first: the steps in candidate order.
+  for (std::uint32_t rest = steps & ~step_bit(Kind::guest_write); rest != 0; rest &= rest - 1) {
+    out.push_back({kLmSteps[std::countr_zero(rest)], unit, 0});
   }
-  if ((steps & kind_bit(Kind::guest_write)) && s.vm[v].writes_left != 0) {
+  if ((steps & step_bit(Kind::guest_write)) && s.vm[v].writes_left != 0) {
     for (int p = 0; p < topology_.pages(); ++p) {
       out.push_back({Kind::guest_write, unit, static_cast<std::uint8_t>(p)});
     }
@@ -205,11 +227,11 @@ void ClusterModel::add_lm_candidates(const State& s, int v, std::vector<Action>&
 // The LM steps of an active LM that its phase allows, less those whose
 // cheap part of the guard fails: the fault budget, the copy round counters,
 // and whether the source can still talk to the target (aborts need it not).
-std::uint64_t ClusterModel::enabled_lm_steps(const State& s, int v) const {
+std::uint32_t ClusterModel::enabled_lm_steps(const State& s, int v) const {
   const auto& lm = s.lm[v];
-  std::uint64_t steps = lm_steps_in_phase_[lm.phase];
+  std::uint32_t steps = lm_steps_in_phase_[lm.phase];
   auto drop_if = [&](bool cannot, Kind kind) {
-    if (cannot) steps &= ~kind_bit(kind);
+    if (cannot) steps &= ~step_bit(kind);
   };
   drop_if(!may_fault(s, FaultKind::allocation_failure), Kind::reserve_fails);
   drop_if(!may_fault(s, FaultKind::resume_failure), Kind::resume_fails);
@@ -222,6 +244,9 @@ std::uint64_t ClusterModel::enabled_lm_steps(const State& s, int v) const {
 }
 
 void ClusterModel::precompute() {
+  mus_ = static_cast<int>(config_->mus.size());
+  sus_ = static_cast<int>(config_->sus.size());
+  vms_ = static_cast<int>(config_->vms.size());
   for (std::size_t k = 0; k < kFaultKinds; ++k) fault_on_[k] = config_->scope.faults[k];
   partner_.fill(-1);
   for (int su = 0; su < sus(); ++su) partner_[su] = config_->partner_of(su).value_or(-1);
@@ -232,7 +257,7 @@ void ClusterModel::precompute() {
   }
   // Each step's phase guard (actions_lm.cpp), with what this model's mutant allows.
   auto allow = [&](Phase phase, std::initializer_list<Kind> kinds) {
-    for (Kind kind : kinds) lm_steps_in_phase_[static_cast<std::size_t>(phase)] |= kind_bit(kind);
+    for (Kind kind : kinds) lm_steps_in_phase_[static_cast<std::size_t>(phase)] |= step_bit(kind);
   };
   allow(Phase::accepted, {Kind::lm_start, Kind::abort});
   allow(Phase::setup, {Kind::reserve_target, Kind::reserve_fails, Kind::abort, Kind::guest_write});
@@ -312,10 +337,16 @@ void ClusterModel::add_vm_to_layout(int v, unsigned versions) {
 }
 
 std::optional<State> ClusterModel::next_state(const State& state, const Action& action) const {
-  State next = state;
-  if (!apply(next, action)) return std::nullopt;
-  observe_step(state, next);
+  State next;
+  if (!successor(state, action, next)) return std::nullopt;
   return next;
+}
+
+bool ClusterModel::successor(const State& state, const Action& action, State& next) const {
+  next = state;
+  if (!apply(next, action)) return false;
+  observe_step(state, next);
+  return true;
 }
 
 bool ClusterModel::apply(State& s, const Action& a) const {
@@ -401,7 +432,7 @@ bool ClusterModel::is_terminal(const State& state) const {
 }
 
 std::uint64_t ClusterModel::hash(const State& state) const {
-  return hash_object(state);
+  return hash_object_inline(state);  // hash_object's value, without the library call
 }
 
 std::vector<std::string> ClusterModel::action_kinds() const {

@@ -62,11 +62,6 @@ enum class Kind : std::uint8_t {
   count
 };
 
-constexpr std::uint64_t kind_bit(Kind kind) {
-  return std::uint64_t{1} << static_cast<unsigned>(kind);
-}
-static_assert(static_cast<unsigned>(Kind::count) <= 64);
-
 struct Action {
   Kind kind;
   std::uint8_t unit = 0;  ///< MU, SU, link, mirror or VM, by kind
@@ -89,6 +84,10 @@ class ClusterModel {
   /// `actions` must agree with (tests compare their successors).
   void unfiltered_actions(const State& state, std::vector<Action>& out) const;
   std::optional<State> next_state(const State& state, const Action& action) const;
+  /// next_state without the std::optional (lmc::Model's optional
+  /// `successor`): writes the successor into `next`; false, with `next`
+  /// unspecified, when the action is disabled.
+  bool successor(const State& state, const Action& action, State& next) const;
   /// A state without successors is an intended end when no LM is under way
   /// (every request answered, budget spent, all repaired); with an LM under
   /// way it is a deadlock.
@@ -136,9 +135,10 @@ class ClusterModel {
 
  private:
   bool is(Mutant m) const { return mutant_ == m; }
-  int vms() const { return static_cast<int>(config_->vms.size()); }
-  int sus() const { return static_cast<int>(config_->sus.size()); }
-  int mus() const { return static_cast<int>(config_->mus.size()); }
+  // Counted once: read in the loops of every transition.
+  int vms() const { return vms_; }
+  int sus() const { return sus_; }
+  int mus() const { return mus_; }
   bool fault_enabled(FaultKind kind) const;
   bool spend_fault(State& s, FaultKind kind) const;
 
@@ -193,7 +193,7 @@ class ClusterModel {
   void build_layout();
   void add_vm_to_layout(int v, unsigned versions);
   void add_lm_candidates(const State& s, int v, std::vector<Action>& out) const;
-  std::uint64_t enabled_lm_steps(const State& s, int v) const;
+  std::uint32_t enabled_lm_steps(const State& s, int v) const;
   int partner(int su) const { return su >= 0 && su < kMaxSus ? partner_[su] : -1; }
   bool may_fault(const State& s, FaultKind kind) const {
     return s.faults_left != 0 && fault_on_[static_cast<std::size_t>(kind)];
@@ -209,15 +209,19 @@ class ClusterModel {
   Topology topology_;
   Mutant mutant_;
   PrerequisiteOracle oracle_;
+  int mus_ = 0;
+  int sus_ = 0;
+  int vms_ = 0;
   BitLayout<State> layout_;
   std::array<bool, kFaultKinds> fault_on_{};
   /// The other SU of each SU's cluster, or -1 (Config::partner_of).
   std::array<int, kMaxSus> partner_{};
   /// Whether the scope lets the operator request an LM of each VM.
   std::array<bool, kMaxVms> in_scope_{};
-  /// Per Phase: bit k set when LM step Kind k can be enabled in that phase
-  /// (a necessary condition only; the step's own guard decides).
-  std::array<std::uint64_t, static_cast<std::size_t>(Phase::done) + 1> lm_steps_in_phase_{};
+  /// Per Phase: the LM steps that can be enabled in that phase, one bit per
+  /// step in candidate order (kLmSteps in cluster_model.cpp); a necessary
+  /// condition only, the step's own guard decides.
+  std::array<std::uint32_t, static_cast<std::size_t>(Phase::done) + 1> lm_steps_in_phase_{};
 };
 
 bool is_active(const Lm& lm);

@@ -49,6 +49,8 @@ void ClusterModel::observe_step(const State& before, State& after) const {
   for (int v = 0; v < vms(); ++v) {
     const auto& was = before.lm[v];
     auto& lm = after.lm[v];
+    // Every finding below needs a change of the MONJV or of the phase.
+    if (was.jv == lm.jv && was.phase == lm.phase) continue;
     const auto from = static_cast<Jv>(was.jv);
     const auto to = static_cast<Jv>(lm.jv);
     if (!allowed_transition(from, to)) lm.verdict |= monjv_bad_sequence;

@@ -9,6 +9,7 @@
 
 #include "cluster_fixture.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/core/hash.hpp"
 
 using namespace lmc;
 using lmc::testing::load_preset_config;
@@ -57,10 +58,23 @@ void explore(const cluster::ClusterModel& model, std::size_t limit, Visit&& visi
 void check_filter(const std::string& preset, cluster::Mutant mutant) {
   const cluster::ClusterModel model(load_preset_config(preset), mutant);
   std::size_t mismatches = 0;
+  std::size_t hash_mismatches = 0;
   explore(model, 20000, [&](const cluster::State& s) {
     if (successors(model, s, true) != successors(model, s, false)) ++mismatches;
+    // The model hashes with XXH3 inlined; the value must stay hash_object's.
+    if (model.hash(s) != lmc::hash_object(s)) ++hash_mismatches;
+    // successor (what the search calls) agrees with next_state.
+    std::vector<cluster::Action> actions;
+    model.actions(s, actions);
+    for (const auto& a : actions) {
+      cluster::State next;
+      const bool enabled = model.successor(s, a, next);
+      const auto expected = model.next_state(s, a);
+      if (enabled != expected.has_value() || (enabled && !(next == *expected))) ++mismatches;
+    }
   });
   CHECK(mismatches == 0);
+  CHECK(hash_mismatches == 0);
 }
 
 void check_packing(const std::string& preset, cluster::Mutant mutant) {
