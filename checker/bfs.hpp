@@ -217,6 +217,17 @@ class BreadthFirstSearch {
   void unpack(const std::uint64_t* words, State& state) const {
     if constexpr (PackableModel<M>) model_.unpack(words, state);
   }
+  /// unpack(words, state), where state holds the unpacked `previous` words
+  /// (or previous is null): a model that can rewrites only what differs.
+  void unpack(const std::uint64_t* previous, const std::uint64_t* words, State& state) const {
+    if constexpr (DeltaUnpackingModel<M>) {
+      if (previous != nullptr) {
+        model_.unpack_over(previous, words, state);
+        return;
+      }
+    }
+    unpack(words, state);
+  }
 
   /// An `always` property has a counterexample.
   bool violated() const {
@@ -274,6 +285,7 @@ class BreadthFirstSearch {
       std::vector<Action> actions;
       State scratch;
       State next;
+      const std::uint64_t* words = nullptr;  // scratch's packed words
       for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
         // Judging alone is what a stopped search owes its stored states.
         if (successors && monitor_->time_is_up()) {
@@ -290,12 +302,12 @@ class BreadthFirstSearch {
           while (i >= offsets[shard + 1]) ++shard;
           const std::size_t position = i - offsets[shard];
           const State* state;
-          const std::uint64_t* words = nullptr;
           StateId id;
           if (packed_) {
             const auto local = static_cast<std::uint32_t>(level_[shard].first + position);
+            const std::uint64_t* previous = words;
             words = store_.shard(shard).packed(local);
-            unpack(words, scratch);
+            unpack(previous, words, scratch);
             state = &scratch;
             id = make_state_id(shard, local);
           } else {

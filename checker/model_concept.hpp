@@ -54,7 +54,11 @@
 //   of 64-bit words, which the packed storage mode stores instead of the
 //   State object. unpack(pack(s)) must equal s. Optionally also
 //   `repack(parent, parent_words, state, words)`: pack(state) computed from
-//   its parent's packed words, which is cheaper when a step changes little.
+//   its parent's packed words, which is cheaper when a step changes little;
+//   and `unpack_over(previous_words, words, state)`: unpack(words, state)
+//   when `state` already holds the unpacked previous_words, which is cheaper
+//   when the two share most fields (the search unpacks a level's states
+//   one after another into the same State).
 
 #include <concepts>
 #include <cstddef>
@@ -101,6 +105,12 @@ concept PackableModel = Model<M> &&
   { model.packed_words() } -> std::convertible_to<std::size_t>;
   { model.pack(state, words) } -> std::same_as<void>;
   { model.unpack(in, state_out) } -> std::same_as<void>;
+};
+
+template <class M>
+concept DeltaUnpackingModel = PackableModel<M> &&
+    requires(const M& model, const std::uint64_t* in, typename M::State& state) {
+  { model.unpack_over(in, in, state) } -> std::same_as<void>;
 };
 
 template <class M>

@@ -98,6 +98,9 @@ class ClusterModel {
   std::size_t packed_words() const { return layout_.words(); }
   void pack(const State& state, std::uint64_t* words) const { layout_.pack(state, words); }
   void unpack(const std::uint64_t* words, State& state) const { layout_.unpack(words, state); }
+  void unpack_over(const std::uint64_t* previous, const std::uint64_t* words, State& state) const {
+    layout_.unpack_over(previous, words, state);
+  }
   void repack(const State& parent, const std::uint64_t* parent_words, const State& state,
               std::uint64_t* words) const {
     layout_.repack(parent, parent_words, state, words);
@@ -204,6 +207,8 @@ class ClusterModel {
 
   // Ghost verdicts written after every step (observer.cpp).
   void observe_step(const State& before, State& after) const;
+  /// The findings about VM v's LM, whose MONJV or phase changed.
+  void observe_lm(const State& before, State& after, int v) const;
 
   std::unique_ptr<const Config> config_;
   Topology topology_;

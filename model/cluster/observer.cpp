@@ -45,29 +45,35 @@ bool rolled_back(const State& s, int v) {
 
 }  // namespace
 
+// Runs after every transition; most change no LM's MONJV or phase, and
+// every finding needs one of them to change, so the loop only compares.
 void ClusterModel::observe_step(const State& before, State& after) const {
   for (int v = 0; v < vms(); ++v) {
     const auto& was = before.lm[v];
-    auto& lm = after.lm[v];
-    // Every finding below needs a change of the MONJV or of the phase.
-    if (was.jv == lm.jv && was.phase == lm.phase) continue;
-    const auto from = static_cast<Jv>(was.jv);
-    const auto to = static_cast<Jv>(lm.jv);
-    if (!allowed_transition(from, to)) lm.verdict |= monjv_bad_sequence;
-    const bool ended = was.phase != lm.phase && static_cast<Phase>(lm.phase) == Phase::done;
-    const auto cause = static_cast<Cause>(lm.cause);
-    if (ended && cause != Cause::none && cause != Cause::source_lost && !rolled_back(after, v)) {
-      lm.verdict |= rollback_incomplete;
-    }
-    const bool resumed_on_target = static_cast<Phase>(was.phase) == Phase::handed_over &&
-                                   static_cast<Phase>(lm.phase) == Phase::committed;
-    if (resumed_on_target) {
-      // The moment the guest changes hands: it must arrive as it left (I7),
-      // with every page it wrote (I5). Later faults may change it legitimately.
-      if (after.vm[v].state != lm.snapshot_state) lm.verdict |= guest_state_changed;
-      for (int p = 0; p < topology_.pages(); ++p) {
-        if (after.vm[v].copy[p] != after.vm[v].memory[p]) lm.verdict |= memory_lost;
-      }
+    const auto& lm = after.lm[v];
+    if (was.jv != lm.jv || was.phase != lm.phase) observe_lm(before, after, v);
+  }
+}
+
+void ClusterModel::observe_lm(const State& before, State& after, int v) const {
+  const auto& was = before.lm[v];
+  auto& lm = after.lm[v];
+  const auto from = static_cast<Jv>(was.jv);
+  const auto to = static_cast<Jv>(lm.jv);
+  if (!allowed_transition(from, to)) lm.verdict |= monjv_bad_sequence;
+  const bool ended = was.phase != lm.phase && static_cast<Phase>(lm.phase) == Phase::done;
+  const auto cause = static_cast<Cause>(lm.cause);
+  if (ended && cause != Cause::none && cause != Cause::source_lost && !rolled_back(after, v)) {
+    lm.verdict |= rollback_incomplete;
+  }
+  const bool resumed_on_target = static_cast<Phase>(was.phase) == Phase::handed_over &&
+                                 static_cast<Phase>(lm.phase) == Phase::committed;
+  if (resumed_on_target) {
+    // The moment the guest changes hands: it must arrive as it left (I7),
+    // with every page it wrote (I5). Later faults may change it legitimately.
+    if (after.vm[v].state != lm.snapshot_state) lm.verdict |= guest_state_changed;
+    for (int p = 0; p < topology_.pages(); ++p) {
+      if (after.vm[v].copy[p] != after.vm[v].memory[p]) lm.verdict |= memory_lost;
     }
   }
 }

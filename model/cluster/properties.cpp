@@ -39,11 +39,15 @@ bool aborted_in(const Lm& lm, Phase from, Phase to) {
 }
 
 /// Facts of the configuration that I6 and P9 read on every state, found
-/// once: the memory each SU maps outside the model, per VM and SU the
-/// devices an LM must not assign there (exclusive, and exclusively used by
-/// that SU), and per VM the SUs on all of its network segments.
+/// once: the SUs, their memory and the part of it mapped outside the model,
+/// the VMs' memory, per VM and SU the devices an LM must not assign there
+/// (exclusive, and exclusively used by that SU), and per VM the SUs on all
+/// of its network segments.
 struct StaticFacts {
+  int sus = 0;
+  std::array<int, kMaxSus> memory{};
   std::array<int, kMaxSus> mapped{};
+  std::array<int, kMaxVms> vm_memory{};
   std::array<std::array<std::uint8_t, kMaxSus>, kMaxVms> taken{};
   std::array<std::uint8_t, kMaxVms> on_segments{};
 };
@@ -54,10 +58,13 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 
 StaticFacts static_facts(const Config& c) {
   StaticFacts facts;
-  for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+  facts.sus = static_cast<int>(c.sus.size());
+  for (int su = 0; su < facts.sus; ++su) {
+    facts.memory[su] = c.sus[su].memory;
     facts.mapped[su] = c.sus[su].mapped_memory();
   }
   for (int v = 0; v < static_cast<int>(c.vms.size()); ++v) {
+    facts.vm_memory[v] = c.vms[v].memory;
     const auto& devices = c.vms[v].devices;
     for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
       for (int d = 0; d < static_cast<int>(devices.size()); ++d) {
@@ -109,12 +116,11 @@ std::vector<Property<State>> ClusterModel::properties() const {
                             [n](const State& s) { return no_verdict(s, n, rollback_incomplete); }));
   props.push_back(P::always("I5_memory_integrity", "I5",
                             [n](const State& s) { return no_verdict(s, n, memory_lost); }));
-  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, t, facts](const State& s) {
-    const auto& c = t->config();
-    for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, facts](const State& s) {
+    for (int su = 0; su < facts.sus; ++su) {
       int held = facts.mapped[su];
-      for (int v = 0; v < n; ++v) held += (s.vm[v].resident >> su & 1) * c.vms[v].memory;
-      if (s.free_memory[su] < 0 || s.free_memory[su] != c.sus[su].memory - held) return false;
+      for (int v = 0; v < n; ++v) held += (s.vm[v].resident >> su & 1) * facts.vm_memory[v];
+      if (s.free_memory[su] < 0 || s.free_memory[su] != facts.memory[su] - held) return false;
     }
     for (int v = 0; v < n; ++v) {
       const auto& lm = s.lm[v];

@@ -145,8 +145,31 @@ class BitLayout {
     const UnpackOp* first = op;
     for (std::size_t w = 0; w < words; ++w) {
       const std::uint64_t word = in[w];
-      for (const UnpackOp* end = first + word_end[w]; op != end; ++op) {
-        bytes[op->offset] = static_cast<unsigned char>(((word >> op->shift) & op->mask) + op->base);
+      const UnpackOp* end = first + word_end[w];
+      // Two fields a round: the loop's own count and branch were a quarter
+      // of the instructions per field.
+      for (; end - op >= 2; op += 2) {
+        put(bytes, op[0], word);
+        put(bytes, op[1], word);
+      }
+      if (op != end) put(bytes, *op++, word);
+    }
+  }
+
+  /// unpack(in, state), given state == unpack(prev_in): only the fields
+  /// whose bits differ are rewritten. The states a search unpacks one after
+  /// another share most of their fields.
+  void unpack_over(const std::uint64_t* prev_in, const std::uint64_t* in, State& state) const {
+    auto* bytes = reinterpret_cast<unsigned char*>(&state);
+    const UnpackOp* ops = unpack_ops_.data();
+    const std::uint16_t* field_of_bit = field_of_bit_.data();
+    const std::size_t words = words_;
+    for (std::size_t w = 0; w < words; ++w) {
+      const std::uint64_t word = in[w];
+      for (std::uint64_t diff = word ^ prev_in[w]; diff != 0;) {
+        const UnpackOp& op = ops[field_of_bit[64 * w + std::countr_zero(diff)]];
+        put(bytes, op, word);
+        diff &= ~(std::uint64_t{op.mask} << op.shift);
       }
     }
   }
@@ -205,6 +228,10 @@ class BitLayout {
     return mask;
   }
 
+  static void put(unsigned char* bytes, const UnpackOp& op, std::uint64_t word) {
+    bytes[op.offset] = static_cast<unsigned char>(((word >> op.shift) & op.mask) + op.base);
+  }
+
   static std::uint8_t low_bits(unsigned bits) {
     return static_cast<std::uint8_t>((1u << bits) - 1);
   }
@@ -213,10 +240,15 @@ class BitLayout {
     static_assert(sizeof(State) <= 0xFFFF);
     unpack_ops_.clear();
     byte_slots_.assign(sizeof(State), ByteSlot{});
-    for (const auto& f : fields_) {
+    field_of_bit_.assign(64 * words_, 0);
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const auto& f = fields_[i];
       const auto mask = low_bits(f.bits);
       unpack_ops_.push_back({f.offset, f.shift, mask, f.base});
       byte_slots_[f.offset] = {static_cast<std::uint8_t>(f.word), f.shift, mask, f.base, 0};
+      for (unsigned bit = 0; bit < f.bits; ++bit) {
+        field_of_bit_[64 * f.word + f.shift + bit] = static_cast<std::uint16_t>(i);
+      }
     }
   }
 
@@ -257,6 +289,9 @@ class BitLayout {
   std::vector<std::size_t> word_end_;
   std::vector<UnpackOp> unpack_ops_;
   std::vector<ByteSlot> byte_slots_;
+  /// Per bit of the packed words: the index of the field that holds it
+  /// (bits no field holds are always 0).
+  std::vector<std::uint16_t> field_of_bit_;
   std::size_t words_ = 0;
 };
 

@@ -82,12 +82,22 @@ void check_packing(const std::string& preset, cluster::Mutant mutant) {
   REQUIRE(model.packed_words() >= 1);
   REQUIRE(model.packed_words() * 8 < sizeof(cluster::State));
   std::size_t mismatches = 0;
+  std::vector<std::uint64_t> previous;  // the words of the state explored before
+  cluster::State over;                  // unpack_over's result, state after state
   explore(model, 20000, [&](const cluster::State& s) {
     std::vector<std::uint64_t> words(model.packed_words());
     model.pack(s, words.data());
     cluster::State back;
     model.unpack(words.data(), back);
     if (!(back == s)) ++mismatches;
+    // The search unpacks a level's states over one another.
+    if (previous.empty()) {
+      model.unpack(words.data(), over);
+    } else {
+      model.unpack_over(previous.data(), words.data(), over);
+    }
+    if (!(over == s)) ++mismatches;
+    previous = words;
     // Each successor repacked from its parent's words, as the search does it.
     std::vector<cluster::Action> actions;
     model.actions(s, actions);
@@ -116,7 +126,10 @@ TEST_CASE("The filtered candidates give the unfiltered successors, in order", "[
   }
 }
 
-TEST_CASE("unpack(pack(s)) == s, and repack from the parent equals pack", "[cluster][fast]") {
+TEST_CASE(
+    "unpack(pack(s)) == s, unpacking over the previous state too, and repack from the "
+    "parent equals pack",
+    "[cluster][fast]") {
   for (const auto& preset : cluster::preset_names()) {
     INFO(preset);
     check_packing(preset, cluster::Mutant::none);
