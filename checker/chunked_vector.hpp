@@ -54,8 +54,9 @@ class WordArena {
       // Not value-initialised: every record is written before it is read.
       chunks_.emplace_back(new std::uint64_t[kChunkSize * stride_]);
     }
-    std::memcpy(chunks_.back().get() + (size_ & (kChunkSize - 1)) * stride_, words,
-                stride_ * sizeof(std::uint64_t));
+    // A loop, not memcpy: a record is a few words, shorter than a call.
+    std::uint64_t* to = chunks_.back().get() + (size_ & (kChunkSize - 1)) * stride_;
+    for (std::size_t w = 0; w < stride_; ++w) to[w] = words[w];
     ++size_;
   }
   const std::uint64_t* operator[](std::size_t index) const {

@@ -110,8 +110,7 @@ class BitLayout {
   /// changed are rewritten (found 16 bytes at a time).
   void repack(const State& before, const std::uint64_t* before_words, const State& after,
               std::uint64_t* out) const {
-    const std::size_t words = words_;
-    for (std::size_t w = 0; w < words; ++w) out[w] = before_words[w];
+    copy_words(before_words, out);
     const auto* a = reinterpret_cast<const unsigned char*>(&before);
     const auto* b = reinterpret_cast<const unsigned char*>(&after);
     const ByteSlot* slots = byte_slots_.data();
@@ -162,14 +161,20 @@ class BitLayout {
   void unpack_over(const std::uint64_t* prev_in, const std::uint64_t* in, State& state) const {
     auto* bytes = reinterpret_cast<unsigned char*>(&state);
     const UnpackOp* ops = unpack_ops_.data();
-    const std::uint16_t* field_of_bit = field_of_bit_.data();
+    const std::uint16_t* field_of_top = field_of_top_.data();
+    const WordFields* fields = word_fields_.data();
     const std::size_t words = words_;
     for (std::size_t w = 0; w < words; ++w) {
       const std::uint64_t word = in[w];
-      for (std::uint64_t diff = word ^ prev_in[w]; diff != 0;) {
-        const UnpackOp& op = ops[field_of_bit[64 * w + std::countr_zero(diff)]];
-        put(bytes, op, word);
-        diff &= ~(std::uint64_t{op.mask} << op.shift);
+      const std::uint64_t diff = word ^ prev_in[w];
+      // The top bit of every field with a changed bit, all at once: adding
+      // the field's other bits to its changed ones carries into its top bit
+      // exactly when one of them changed (and never beyond the field). So
+      // the rewrites below do not wait on each other.
+      const auto& f = fields[w];
+      std::uint64_t changed = (((diff & f.low) + f.low) | diff) & f.top;
+      for (; changed != 0; changed &= changed - 1) {
+        put(bytes, ops[field_of_top[64 * w + std::countr_zero(changed)]], word);
       }
     }
   }
@@ -228,6 +233,17 @@ class BitLayout {
     return mask;
   }
 
+  /// words_ words from `from` to `to`, two a round (a plain loop of a
+  /// run-time length cost as much again in counting and branching).
+  void copy_words(const std::uint64_t* from, std::uint64_t* to) const {
+    std::size_t w = 0;
+    for (; w + 2 <= words_; w += 2) {
+      to[w] = from[w];
+      to[w + 1] = from[w + 1];
+    }
+    if (w < words_) to[w] = from[w];
+  }
+
   static void put(unsigned char* bytes, const UnpackOp& op, std::uint64_t word) {
     bytes[op.offset] = static_cast<unsigned char>(((word >> op.shift) & op.mask) + op.base);
   }
@@ -240,15 +256,18 @@ class BitLayout {
     static_assert(sizeof(State) <= 0xFFFF);
     unpack_ops_.clear();
     byte_slots_.assign(sizeof(State), ByteSlot{});
-    field_of_bit_.assign(64 * words_, 0);
+    field_of_top_.assign(64 * words_, 0);
+    word_fields_.assign(words_, WordFields{});
     for (std::size_t i = 0; i < fields_.size(); ++i) {
       const auto& f = fields_[i];
       const auto mask = low_bits(f.bits);
       unpack_ops_.push_back({f.offset, f.shift, mask, f.base});
       byte_slots_[f.offset] = {static_cast<std::uint8_t>(f.word), f.shift, mask, f.base, 0};
-      for (unsigned bit = 0; bit < f.bits; ++bit) {
-        field_of_bit_[64 * f.word + f.shift + bit] = static_cast<std::uint16_t>(i);
-      }
+      if (f.bits == 0) continue;
+      const unsigned top = f.shift + f.bits - 1u;
+      field_of_top_[64 * f.word + top] = static_cast<std::uint16_t>(i);
+      word_fields_[f.word].top |= std::uint64_t{1} << top;
+      word_fields_[f.word].low |= (std::uint64_t{mask} >> 1) << f.shift;
     }
   }
 
@@ -289,9 +308,14 @@ class BitLayout {
   std::vector<std::size_t> word_end_;
   std::vector<UnpackOp> unpack_ops_;
   std::vector<ByteSlot> byte_slots_;
-  /// Per bit of the packed words: the index of the field that holds it
-  /// (bits no field holds are always 0).
-  std::vector<std::uint16_t> field_of_bit_;
+  /// Per word, its fields' top bits and their other bits (unpack_over).
+  struct WordFields {
+    std::uint64_t top = 0;
+    std::uint64_t low = 0;
+  };
+  std::vector<WordFields> word_fields_;
+  /// Per bit of the packed words that is a field's top bit: that field.
+  std::vector<std::uint16_t> field_of_top_;
   std::size_t words_ = 0;
 };
 
