@@ -20,6 +20,7 @@
 #include "checker/liveness.hpp"
 #include "checker/model_concept.hpp"
 #include "checker/options.hpp"
+#include "checker/owned_work.hpp"
 #include "checker/progress.hpp"
 #include "checker/property_evaluator.hpp"
 #include "checker/result.hpp"
@@ -27,25 +28,9 @@
 #include "checker/search_stats.hpp"
 #include "checker/state_store.hpp"
 #include "checker/trace_builder.hpp"
+#include "checker/worker_pool.hpp"
 
 namespace lmc {
-
-namespace detail {
-
-/// Runs worker(thread_index) on `threads` threads and waits for all.
-template <class Worker>
-void run_on_threads(unsigned threads, Worker&& worker) {
-  if (threads <= 1) {
-    worker(0u);
-    return;
-  }
-  std::vector<std::jthread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&worker, t] { worker(t); });
-  worker(0u);
-}
-
-}  // namespace detail
 
 template <Model M>
 class BreadthFirstSearch {
@@ -73,7 +58,11 @@ class BreadthFirstSearch {
     ProgressMonitor monitor(counters_, options_.progress_interval_seconds,
                             options_.time_limit_seconds);
     monitor_ = &monitor;
+    WorkerPool pool(threads_);
+    pool_ = &pool;
+    scratch_.resize(threads_);
     search();
+    pool_ = nullptr;
     auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
     stats.threads = threads_;
     stats.strategy = Strategy::bfs;
@@ -97,6 +86,9 @@ class BreadthFirstSearch {
   /// hash, parent and action, then the packed state (a quarter of the bytes
   /// of a Candidate for the cluster model, so less memory to fill and move).
   static constexpr std::size_t kHeaderWords = 3;
+  /// Chunks per thread and level: enough for a thread that finishes its own
+  /// early to take some of another's.
+  static constexpr std::size_t kChunksPerThread = 16;
   /// One expansion chunk's candidates, by shard: Candidates, or records.
   struct ShardBuffers {
     std::array<std::vector<Candidate>, kShardCount> states;
@@ -108,6 +100,13 @@ class BreadthFirstSearch {
   struct ChunkReport {
     StateId first_deadlock = kNoState;
     std::vector<std::uint64_t> hits;
+  };
+  /// A thread's working space, kept from level to level so that its
+  /// vectors keep their capacity; on its own cache lines.
+  struct alignas(64) ThreadScratch {
+    std::vector<Action> actions;
+    State state;  ///< the frontier state being expanded
+    State next;   ///< its successor being computed
   };
   /// What one thread counted; summed after each phase (order-independent).
   struct ThreadCounters {
@@ -133,7 +132,7 @@ class BreadthFirstSearch {
         if (!violated()) outcome_.stop_reason = std::move(reason);
         return;
       }
-      const std::size_t chunks = expand(width, true);
+      const std::size_t chunks = expand(true);
       if (violated()) return;
       if (time_is_up()) {
         judge_level(width);  // the chunks left unexpanded were not judged either
@@ -153,7 +152,7 @@ class BreadthFirstSearch {
 
   /// Judges every state of the current level without expanding it.
   void judge_level(std::size_t width) {
-    if (width > 0) expand(width, false);
+    if (width > 0) expand(false);
   }
 
   /// The states of the current depth in shard s.
@@ -259,34 +258,54 @@ class BreadthFirstSearch {
     return true;
   }
 
+  /// A level's chunks: chunk c covers frontier positions
+  /// [bounds[c], bounds[c + 1]); thread t owns chunks
+  /// [first_of_owner[t], first_of_owner[t + 1]), the states of the shards it
+  /// merges into (OwnedWork::split), so it expands what it just stored.
+  struct ChunkPlan {
+    std::vector<std::size_t> bounds{0};
+    std::vector<std::size_t> first_of_owner;
+  };
+  ChunkPlan plan_chunks(const std::array<std::size_t, kShardCount + 1>& offsets) const {
+    ChunkPlan plan;
+    const auto first_shard = OwnedWork::split(kShardCount, threads_);
+    for (unsigned t = 0; t < threads_; ++t) {
+      plan.first_of_owner.push_back(plan.bounds.size() - 1);
+      const std::size_t from = offsets[first_shard[t]];
+      const std::size_t states = offsets[first_shard[t + 1]] - from;
+      const std::size_t n = std::min(states, kChunksPerThread);
+      for (std::size_t k = 1; k <= n; ++k) plan.bounds.push_back(from + states * k / n);
+    }
+    plan.first_of_owner.push_back(plan.bounds.size() - 1);
+    return plan;
+  }
+
   /// Phase 1: judges every frontier state and, with `successors`, computes
   /// its successors into per-chunk buffers. The frontier is read as the
   /// concatenation of its shards; chunk c covers positions
   /// [c * chunk_size, (c + 1) * chunk_size) of it. Once a state of the level
   /// violates an `always` property, the level's successors are not needed:
   /// the rest of it is only judged.
-  std::size_t expand(std::size_t width, bool successors) {
-    const std::size_t chunks = std::min<std::size_t>(width, threads_ * 16);
-    const std::size_t chunk_size = (width + chunks - 1) / chunks;
-    if (buffers_.size() < chunks) buffers_.resize(chunks);
+  std::size_t expand(bool successors) {
     std::array<std::size_t, kShardCount + 1> offsets{};
     for (std::size_t s = 0; s < kShardCount; ++s) offsets[s + 1] = offsets[s] + level_size(s);
+    const auto plan = plan_chunks(offsets);
+    const std::size_t chunks = plan.bounds.size() - 1;
+    if (buffers_.size() < chunks) buffers_.resize(chunks);
     std::vector<ChunkReport> reports(chunks);
     std::vector<ThreadCounters> counters(threads_);
-    std::atomic<std::size_t> next_chunk{0};
+    OwnedWork work(plan.first_of_owner);
     std::atomic<bool> violation{false};
     std::atomic<bool> timed_out{false};
     const auto checks = evaluator_.open_checks(open_);  // open_ changes between levels only
-    detail::run_on_threads(threads_, [&](unsigned thread) {
+    pool_->run([&](unsigned thread) {
       // Counted locally and published once: counters of different threads
       // would otherwise share cache lines.
       ThreadCounters mine;
       mine.coverage.assign(kind_count_, 0);
-      std::vector<Action> actions;
-      State scratch;
-      State next;
+      auto& [actions, scratch, next] = scratch_[thread];
       const std::uint64_t* words = nullptr;  // scratch's packed words
-      for (std::size_t c = next_chunk++; c < chunks; c = next_chunk++) {
+      for (std::size_t c = work.claim(thread); c != OwnedWork::kNone; c = work.claim(thread)) {
         // Judging alone is what a stopped search owes its stored states.
         if (successors && monitor_->time_is_up()) {
           timed_out = true;
@@ -294,8 +313,8 @@ class BreadthFirstSearch {
         }
         auto& report = reports[c];
         report.hits.assign(evaluator_.size(), kNotFound);
-        const std::size_t begin = c * chunk_size;
-        const std::size_t end = std::min(width, begin + chunk_size);
+        const std::size_t begin = plan.bounds[c];
+        const std::size_t end = plan.bounds[c + 1];
         std::size_t shard =
             std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
         for (std::size_t i = begin; i < end; ++i) {
@@ -386,9 +405,9 @@ class BreadthFirstSearch {
       const auto size = static_cast<std::uint32_t>(store_.shard(s).size());
       level_[s] = {size, size};
     }
-    std::atomic<std::size_t> next_shard{0};
-    detail::run_on_threads(threads_, [&](unsigned) {
-      for (std::size_t s = next_shard++; s < kShardCount; s = next_shard++) {
+    OwnedWork work(OwnedWork::split(kShardCount, threads_));
+    pool_->run([&](unsigned thread) {
+      for (std::size_t s = work.claim(thread); s != OwnedWork::kNone; s = work.claim(thread)) {
         if (monitor_->time_is_up()) return;
         if (packed_) {
           merge_packed_shard(s, chunks);
@@ -489,6 +508,8 @@ class BreadthFirstSearch {
   std::uint32_t max_depth_ = 0;
   ProgressCounters counters_;
   ProgressMonitor* monitor_ = nullptr;
+  WorkerPool* pool_ = nullptr;  ///< run()'s threads
+  std::vector<ThreadScratch> scratch_;
 };
 
 }  // namespace lmc
