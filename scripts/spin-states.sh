@@ -19,6 +19,9 @@
 # Environment: SPIN_STATES_DEPTH overrides pan's depth bound (-m, default
 # 10000000); SPIN_STATES_HASH sets pan's hash table to 2^N slots (-wN,
 # default 24; tens of millions of states want 26 or more);
+# SPIN_STATES_MEMLIM caps pan's memory in MB (-DMEMLIM, default three
+# quarters of this machine's memory: -DCOLLAPSE on tens of millions of
+# states needs more than pan's usual 8000);
 # SPIN_STATES_VERBOSE=1 is --verbose.
 # Fails (non-zero exit, message on stderr) when spin or gcc is missing, when
 # pan stops early (depth bound, memory limit, any error), or when its output
@@ -40,6 +43,8 @@ stats=0
 verbose=${SPIN_STATES_VERBOSE:-0}
 depth=${SPIN_STATES_DEPTH:-10000000}
 hash=${SPIN_STATES_HASH:-24}
+memlim=${SPIN_STATES_MEMLIM:-$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 3 / 4 }' /proc/meminfo 2>/dev/null || true)}
+memlim=${memlim:-8000}
 file=""
 defines=()
 for arg in "$@"; do
@@ -68,6 +73,7 @@ done
 }
 [[ -f $file ]] || die "no such file: $file"
 [[ $depth =~ ^[0-9]+$ ]] || die "SPIN_STATES_DEPTH must be a number, got '$depth'"
+[[ $memlim =~ ^[0-9]+$ ]] || die "SPIN_STATES_MEMLIM must be a number of MB, got '$memlim'"
 command -v spin >/dev/null 2>&1 || die "spin not found on PATH (Debian: apt-get install spin)"
 command -v gcc >/dev/null 2>&1 || die "gcc not found on PATH (Debian: apt-get install gcc)"
 
@@ -91,7 +97,7 @@ if ! spin -a "${defines[@]}" "$model" >spin.log 2>&1 || [[ ! -f pan.c ]]; then
 fi
 ((verbose)) && show "spin -a ${defines[*]} $model" spin.log
 
-cflags=(-O2 -DSAFETY -DNOREDUCE -DMEMLIM=8000)
+cflags=(-O2 -DSAFETY -DNOREDUCE "-DMEMLIM=$memlim")
 ((collapse)) && cflags+=(-DCOLLAPSE)
 if ! gcc "${cflags[@]}" -o pan pan.c >gcc.log 2>&1; then
   show "gcc ${cflags[*]} -o pan pan.c" gcc.log

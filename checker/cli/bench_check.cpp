@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -35,6 +36,7 @@ struct BenchCheckArgs {
   std::string source_dir = LMC_SOURCE_DIR;
   std::string json_file;
   bool collapse = true;
+  int repeat = 3;
 };
 
 struct Measurement {
@@ -47,6 +49,14 @@ struct Measurement {
   double states_per_second = 0;
   double bytes_per_state = 0;
   double peak_rss_mb = 0;
+  int runs = 1;  ///< the row is the median of this many runs
+};
+
+/// One of the runs a preset gets: lmc with some threads, or pan.
+struct Tool {
+  std::string tool;
+  int threads = 1;
+  bool collapse = false;
 };
 
 std::string quoted(const std::string& text) {
@@ -67,6 +77,17 @@ std::optional<std::string> capture(const std::string& command) {
   }
   if (pclose(pipe.release()) != 0) return std::nullopt;
   return out;
+}
+
+/// The last non-empty line of a file, or "" (the reason a script gave).
+std::string last_line_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::string last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
 }
 
 std::string self_path() {
@@ -131,16 +152,20 @@ std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& 
   // Tens of millions of states need a larger hash table than pan's default
   // 2^24 slots, or its chains grow long and the comparison would be unfair.
   const int hash_bits = scale_preset(a, preset) ? 27 : 24;
-  const auto command =
-      fmt::format("SPIN_STATES_HASH={} bash {} --stats {}{} -DPRESET={} 2>/dev/null", hash_bits,
-                  quoted(script.string()), collapse ? "--collapse " : "", quoted(pml.string()),
-                  promela_preset(preset));
+  const auto log =
+      std::filesystem::temp_directory_path() / fmt::format("lmc-bench-spin-{}.log", ::getpid());
+  const auto command = fmt::format("SPIN_STATES_HASH={} bash {} --stats {}{} -DPRESET={} 2>{}",
+                                   hash_bits, quoted(script.string()),
+                                   collapse ? "--collapse " : "", quoted(pml.string()),
+                                   promela_preset(preset), quoted(log.string()));
   const auto out = capture(command);
+  const auto why = last_line_of(log);
+  std::filesystem::remove(log);
   const auto j = out ? nlohmann::json::parse(*out, nullptr, false) : nlohmann::json();
   if (!out || j.is_discarded() || !j.contains("states")) {
-    error = fmt::format(
-        "SPIN on {} -DPRESET={} failed (spin and gcc installed? an encoding of this preset?)",
-        pml.string(), promela_preset(preset));
+    error = fmt::format("SPIN{} on {} -DPRESET={} failed: {}", collapse ? " -DCOLLAPSE" : "",
+                        pml.string(), promela_preset(preset),
+                        why.empty() ? "spin and gcc installed? an encoding of this preset?" : why);
     return std::nullopt;
   }
   // pan reports the memory it allocated (hash table and stack included); it
@@ -157,9 +182,9 @@ std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& 
 }
 
 void print_row(const Measurement& m) {
-  fmt::print("{:<12} {:<5} {:<9} {:>3} {:>11} {:>9.3f} {:>12.0f} {:>9.1f} {:>9.0f}\n", m.preset,
-             m.tool, m.variant, m.threads, m.states, m.seconds, m.states_per_second,
-             m.bytes_per_state, m.peak_rss_mb);
+  fmt::print("{:<13} {:<5} {:<9} {:>3} {:>11} {:>9.3f} {:>12.0f} {:>9.1f} {:>9.0f} {:>4}\n",
+             m.preset, m.tool, m.variant, m.threads, m.states, m.seconds, m.states_per_second,
+             m.bytes_per_state, m.peak_rss_mb, m.runs);
 }
 
 const Measurement* find(const std::vector<Measurement>& all, const std::string& tool,
@@ -200,22 +225,55 @@ nlohmann::json to_json(const Measurement& m) {
           {"seconds", m.seconds},
           {"states_per_second", m.states_per_second},
           {"bytes_per_state", m.bytes_per_state},
-          {"peak_rss_mb", m.peak_rss_mb}};
+          {"peak_rss_mb", m.peak_rss_mb},
+          {"runs", m.runs}};
+}
+
+std::vector<Tool> tools_of(const BenchCheckArgs& a) {
+  std::vector<Tool> tools;
+  for (const int threads : a.threads) tools.push_back({"lmc", threads, false});
+  tools.push_back({"spin", 1, false});
+  if (a.collapse) tools.push_back({"spin", 1, true});
+  return tools;
+}
+
+/// The run of median speed among `runs` (the lower one of the middle two).
+Measurement median_of(std::vector<Measurement> runs) {
+  std::sort(runs.begin(), runs.end(), [](const Measurement& x, const Measurement& y) {
+    return x.states_per_second < y.states_per_second;
+  });
+  auto median = runs[(runs.size() - 1) / 2];
+  median.runs = static_cast<int>(runs.size());
+  return median;
 }
 
 /// Measures one preset; false when a run failed or the counts differ.
+/// Rounds run every tool once, so a slow spell of a shared machine falls on
+/// all of them rather than on one.
 bool bench_preset(const BenchCheckArgs& a, const std::string& preset, nlohmann::json& json) {
+  const auto tools = tools_of(a);
+  std::vector<std::vector<Measurement>> samples(tools.size());
+  std::vector<char> failed(tools.size(), 0);
+  bool ok = true;
+  for (int round = 0; round < a.repeat; ++round) {
+    for (std::size_t t = 0; t < tools.size(); ++t) {
+      if (failed[t]) continue;
+      std::string error;
+      const auto m = tools[t].tool == "lmc" ? run_lmc(a, preset, tools[t].threads, error)
+                                            : run_spin(a, preset, tools[t].collapse, error);
+      if (m) {
+        samples[t].push_back(*m);
+        continue;
+      }
+      fmt::print(stderr, "lmc bench check: error: {}\n", error);
+      failed[t] = 1;
+      ok = false;
+    }
+  }
   std::vector<Measurement> rows;
-  std::string error;
-  for (const int threads : a.threads) {
-    if (auto m = run_lmc(a, preset, threads, error)) rows.push_back(*m);
+  for (const auto& runs : samples) {
+    if (!runs.empty()) rows.push_back(median_of(runs));
   }
-  for (const bool collapse : {false, true}) {
-    if (collapse && !a.collapse) continue;
-    if (auto m = run_spin(a, preset, collapse, error)) rows.push_back(*m);
-  }
-  bool ok = error.empty();
-  if (!ok) fmt::print(stderr, "lmc bench check: error: {}\n", error);
   for (const auto& m : rows) {
     print_row(m);
     json.push_back(to_json(m));
@@ -230,8 +288,9 @@ bool bench_preset(const BenchCheckArgs& a, const std::string& preset, nlohmann::
 }
 
 int run_bench_check(const BenchCheckArgs& a) {
-  fmt::print("{:<12} {:<5} {:<9} {:>3} {:>11} {:>9} {:>12} {:>9} {:>9}\n", "preset", "tool",
-             "variant", "thr", "states", "seconds", "states/s", "B/state", "peak MiB");
+  fmt::print("{:<13} {:<5} {:<9} {:>3} {:>11} {:>9} {:>12} {:>9} {:>9} {:>4}\n", "preset",
+             "tool", "variant", "thr", "states", "seconds", "states/s", "B/state", "peak MiB",
+             "runs");
   nlohmann::json json = nlohmann::json::array();
   bool ok = true;
   for (const auto& preset : a.presets) ok = bench_preset(a, preset, json) && ok;
@@ -251,7 +310,8 @@ void add_bench_check_command(CLI::App& bench, int& exit_code) {
       "Run lmc check (fresh process per run, --no-liveness, since pan checks safety only) and "
       "SPIN's pan (-O2 -DSAFETY -DNOREDUCE, and with -DCOLLAPSE) on the Promela encoding of the "
       "same cluster presets, in one run; print states, states/s, bytes/state, peak memory and "
-      "the ratios. The state counts must agree.\n"
+      "the ratios. Each tool runs --repeat times, in rounds; a row is its run of median speed. "
+      "The state counts must agree.\n"
       "Exit codes: 0 done and the counts agree, 1 a run failed or the counts differ, 2 bad "
       "usage.");
   cmd->add_option("--preset", args->presets,
@@ -270,9 +330,15 @@ void add_bench_check_command(CLI::App& bench, int& exit_code) {
                   "The lmc source tree (scripts/spin-states.sh, spec/promela/)")
       ->capture_default_str();
   cmd->add_flag("!--no-collapse", args->collapse, "Skip the pan -DCOLLAPSE run");
+  cmd->add_option("--repeat", args->repeat,
+                  "Runs of each tool per preset, in rounds (every tool once per round); each "
+                  "row is the run of median speed (a shared machine's speed drifts)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   cmd->add_option("--json", args->json_file,
                   "Write one entry per preset and tool run: preset, tool, variant, threads, "
-                  "states, seconds, states_per_second, bytes_per_state, peak_rss_mb");
+                  "states, seconds, states_per_second, bytes_per_state, peak_rss_mb, runs (the "
+                  "row is the median of that many)");
   cmd->callback([args, &exit_code] { exit_code = run_bench_check(*args); });
 }
 

@@ -290,7 +290,14 @@ if command -v spin >/dev/null; then
     contains "$work/bc.json" "$field" "bench check json field $field"
   done
   contains "$work/out" "lmc 1 thread / pan states per second" "bench check prints the ratio"
+  contains "$work/bc.json" '"runs": 3' "bench check takes the median of 3 runs by default"
+  expect 0 "bench check --repeat 1" -- "$lmc" bench check --preset x86-local --threads 1 --no-collapse --repeat 1 --json "$work/bc1.json"
+  contains "$work/bc1.json" '"runs": 1' "bench check --repeat 1 runs once"
+  # A failing pan run names the reason the script gave.
+  expect 1 "bench check: pan cannot run" -- env SPIN_STATES_MEMLIM=nope "$lmc" bench check --preset x86-local --threads 1 --no-collapse --repeat 1
+  contains "$work/err" "SPIN_STATES_MEMLIM must be a number" "bench check passes the script's reason on"
 fi
+expect 2 "bench check: --repeat 0" -- "$lmc" bench check --repeat 0
 expect 2 "bench check: unknown storage" -- "$lmc" bench check --storage zip
 
 echo "$passes passed, $failures failed"
