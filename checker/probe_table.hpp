@@ -102,6 +102,9 @@ class TagTable {
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return slots_.size(); }
   std::size_t bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
+  /// Asks the cache for the slot where a search for `hash` starts; a hint
+  /// (no effect on results), so a table that grows meanwhile is harmless.
+  void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[tag_of(hash) & mask_]); }
 
  private:
   static constexpr std::size_t kInitialCapacity = 16;

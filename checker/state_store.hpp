@@ -131,6 +131,8 @@ class alignas(64) StoreShard {
     return make_state_id(shard, *local);
   }
 
+  /// Packed mode: see TagTable::prefetch.
+  void prefetch_packed(std::uint64_t hash) const { tags_.prefetch(hash); }
   std::size_t size() const { return parents_.size(); }
   const State& state(std::uint32_t local) const { return states_[local]; }
   const std::uint64_t* packed(std::uint32_t local) const { return packed_[local]; }
