@@ -99,7 +99,8 @@ class BreadthFirstSearch {
   /// choice was 12-17% slower on the other). Results do not depend on it.
   static constexpr std::size_t kGroupsPerThread = 8;
   static constexpr std::uint64_t kStatesForGroupPerShard = 1u << 20;
-  /// Records between a table-slot prefetch and the insert that reads it.
+  /// Records between the two prefetch stages, and from the second to the
+  /// insert (merge_packed_group).
   static constexpr std::size_t kPrefetchDistance = 8;
   /// One expansion chunk's candidates: Candidates by shard, or records by
   /// merge group. A few groups rather than 64 shards: each record is
@@ -498,13 +499,19 @@ class BreadthFirstSearch {
     const std::size_t end_shard = group_first_shard_[g + 1];
     for (std::size_t c = 0; c < chunks; ++c) {
       auto& records = buffers_[c].packed[g];
-      // The table slot of a record a few ahead is fetched while this one is
-      // inserted: in a large table, most probes miss the cache.
+      // In two stages, while this record is inserted: the table slot of the
+      // record 2d ahead, and the stored state that the record d ahead will
+      // be compared with (its slot fetched d records ago). In a large store
+      // most probes and comparisons miss the cache otherwise.
       const std::size_t ahead = kPrefetchDistance * record_words_;
       for (std::size_t at = 0; at < records.size(); at += record_words_) {
-        if (at + ahead < records.size()) {
-          const std::uint64_t later = records.data()[at + ahead];
+        if (at + 2 * ahead < records.size()) {
+          const std::uint64_t later = records.data()[at + 2 * ahead];
           store_.shard(shard_of_hash(later)).prefetch_packed(later);
+        }
+        if (at + ahead < records.size()) {
+          const std::uint64_t soon = records.data()[at + ahead];
+          store_.shard(shard_of_hash(soon)).prefetch_packed_match(soon);
         }
         const std::uint64_t* record = records.data() + at;
         const std::uint64_t hash = record[0];

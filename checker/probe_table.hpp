@@ -105,6 +105,16 @@ class TagTable {
   /// Asks the cache for the slot where a search for `hash` starts; a hint
   /// (no effect on results), so a table that grows meanwhile is harmless.
   void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[tag_of(hash) & mask_]); }
+  /// The first entry a search for `hash` would compare with, if any: its
+  /// state is worth prefetching too (most candidates are states seen before).
+  std::optional<std::uint32_t> first_match(std::uint64_t hash) const {
+    const std::uint64_t tag = tag_of(hash);
+    for (std::size_t slot = tag & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
+      const std::uint64_t entry = slots_[slot];
+      if ((entry >> 32) == tag) return static_cast<std::uint32_t>(entry) - 1;
+    }
+    return std::nullopt;
+  }
 
  private:
   static constexpr std::size_t kInitialCapacity = 16;

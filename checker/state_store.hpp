@@ -133,6 +133,11 @@ class alignas(64) StoreShard {
 
   /// Packed mode: see TagTable::prefetch.
   void prefetch_packed(std::uint64_t hash) const { tags_.prefetch(hash); }
+  /// Packed mode, once the slot is in cache: prefetches the stored state a
+  /// search for `hash` would compare first.
+  void prefetch_packed_match(std::uint64_t hash) const {
+    if (const auto local = tags_.first_match(hash)) __builtin_prefetch(packed_[*local]);
+  }
   std::size_t size() const { return parents_.size(); }
   const State& state(std::uint32_t local) const { return states_[local]; }
   const std::uint64_t* packed(std::uint32_t local) const { return packed_[local]; }
