@@ -99,6 +99,10 @@ class BreadthFirstSearch {
   /// choice was 12-17% slower on the other). Results do not depend on it.
   static constexpr std::size_t kGroupsPerThread = 8;
   static constexpr std::uint64_t kStatesForGroupPerShard = 1u << 20;
+  /// Levels of fewer states are expanded and merged by one thread (which
+  /// takes every chunk and group): their work is shorter than what waking
+  /// the others and moving their results between cores costs.
+  static constexpr std::size_t kParallelFrom = 1024;
   /// Records between the two prefetch stages, and from the second to the
   /// insert (merge_packed_group).
   static constexpr std::size_t kPrefetchDistance = 8;
@@ -329,6 +333,7 @@ class BreadthFirstSearch {
     for (std::size_t s = 0; s < kShardCount; ++s) offsets[s + 1] = offsets[s] + level_size(s);
     const auto plan = plan_chunks(offsets);
     const std::size_t chunks = plan.bounds.size() - 1;
+    parallel_level_ = offsets[kShardCount] >= kParallelFrom;
     if (buffers_.size() < chunks) buffers_.resize(chunks);
     std::vector<ChunkReport> reports(chunks);
     std::vector<ThreadCounters> counters(threads_);
@@ -336,7 +341,7 @@ class BreadthFirstSearch {
     std::atomic<bool> violation{false};
     std::atomic<bool> timed_out{false};
     const auto checks = evaluator_.open_checks(open_);  // open_ changes between levels only
-    pool_->run([&](unsigned thread) {
+    pool_->run(parallel_level_, [&](unsigned thread) {
       // Counted locally and published once: counters of different threads
       // would otherwise share cache lines.
       ThreadCounters mine;
@@ -444,7 +449,7 @@ class BreadthFirstSearch {
       level_[s] = {size, size};
     }
     OwnedWork work(packed_ ? thread_first_group_ : thread_first_shard_);
-    pool_->run([&](unsigned thread) {
+    pool_->run(parallel_level_, [&](unsigned thread) {
       for (std::size_t i = work.claim(thread); i != OwnedWork::kNone; i = work.claim(thread)) {
         if (monitor_->time_is_up()) return;
         if (packed_) {
@@ -561,6 +566,7 @@ class BreadthFirstSearch {
   SearchOutcome outcome_;
   LivenessRecord liveness_;
   std::vector<ShardBuffers> buffers_;
+  bool parallel_level_ = false;  ///< the level being searched is worth the threads
   std::size_t groups_ = 1;
   std::vector<std::size_t> group_first_shard_;  ///< groups_ + 1 entries
   std::array<std::uint8_t, kShardCount> group_of_shard_{};

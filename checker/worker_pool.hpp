@@ -28,10 +28,11 @@ class WorkerPool {
   unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
   /// Calls job(thread) on every thread of the pool, this one as thread 0,
-  /// and returns when all calls have returned. Not reentrant.
+  /// and returns when all calls have returned; with `parallel` false, on
+  /// thread 0 only. Not reentrant.
   template <class Job>
-  void run(Job&& job) {
-    if (workers_.empty()) {
+  void run(bool parallel, Job&& job) {
+    if (workers_.empty() || !parallel) {
       job(0u);
       return;
     }
