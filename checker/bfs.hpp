@@ -190,6 +190,7 @@ class BreadthFirstSearch {
     auto initial = model_.initial_states();
     buffers_.resize(1);
     for (std::uint32_t i = 0; i < initial.size(); ++i) {
+      canonicalize_if(model_, options_.symmetry, initial[i]);
       push_candidate(buffers_[0], model_.hash(initial[i]), kNoState, i, std::move(initial[i]),
                      nullptr, nullptr);
     }
@@ -428,6 +429,7 @@ class BreadthFirstSearch {
     std::uint32_t successors = 0;
     for (std::uint32_t a = 0; a < actions.size(); ++a) {
       if (!successor(state, actions[a], next)) continue;
+      canonicalize_if(model_, options_.symmetry, next);
       ++successors;
       ++counters.coverage[model_.action_kind(actions[a])];
       push_candidate(out, model_.hash(next), id, a, std::move(next), &state, words);

@@ -66,6 +66,7 @@ class DepthFirstSearch {
   /// Stores a state reached from `parent`; pushes it when new. Returns false
   /// when the search must stop.
   bool visit(State& state, StateId parent, std::uint32_t action) {
+    canonicalize_if(model_, options_.symmetry, state);
     const auto inserted = store_.insert(state, model_.hash(state), parent, action);
     if (record_graph_ && parent != kNoState) {
       liveness_.edges[shard_of_id(inserted.id)].emplace_back(parent, inserted.id);

@@ -59,6 +59,13 @@
 //   when `state` already holds the unpacked previous_words, which is cheaper
 //   when the two share most fields (the search unpacks a level's states
 //   one after another into the same State).
+// - Optionally (SymmetricModel), `canonicalize(state)`: rewrites a state into
+//   the representative of its class under a symmetry of the model (a
+//   permutation of interchangeable units that maps every state's successors
+//   onto the permuted state's successors and keeps every property's value).
+//   With SearchOptions::symmetry the search stores only representatives; the
+//   counts shrink, verdicts do not, and traces are mapped back onto states
+//   the model really passes through (trace_builder.hpp).
 
 #include <concepts>
 #include <cstddef>
@@ -119,5 +126,19 @@ concept RepackingModel = PackableModel<M> &&
              std::uint64_t* words) {
   { model.repack(state, in, state, words) } -> std::same_as<void>;
 };
+
+template <class M>
+concept SymmetricModel = Model<M> && requires(const M& model, typename M::State& state) {
+  { model.canonicalize(state) } -> std::same_as<void>;
+};
+
+/// The representative of `state`'s symmetry class, or `state` itself when
+/// the model has no symmetry or the search does not use it.
+template <Model M>
+void canonicalize_if(const M& model, bool symmetry, typename M::State& state) {
+  if constexpr (SymmetricModel<M>) {
+    if (symmetry) model.canonicalize(state);
+  }
+}
 
 }  // namespace lmc

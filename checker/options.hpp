@@ -36,6 +36,8 @@ struct SearchOptions {
   bool check_deadlock = true;
   /// Skip liveness properties: they need the whole explored graph in memory.
   bool check_liveness = true;
+  /// Store one state per symmetry class (models with canonicalize only).
+  bool symmetry = false;
   /// Random simulation: number of walks, their length and the seed.
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;

@@ -49,7 +49,8 @@ nlohmann::json result_to_json(const CheckResult& result) {
                       {"peak_rss_mb", double(s.peak_rss_bytes) / (1 << 20)},
                       {"threads", s.threads},
                       {"strategy", to_string(s.strategy)},
-                      {"storage", to_string(s.storage)}};
+                      {"storage", to_string(s.storage)},
+                      {"symmetry", s.symmetry}};
   if (!result.stop_reason.empty()) json["stop_reason"] = result.stop_reason;
   if (s.miss_probability) json["miss_probability"] = *s.miss_probability;
   if (s.strategy == Strategy::simulation) json["walks"] = s.walks;

@@ -12,8 +12,9 @@ namespace {
 void write_summary(std::ostream& out, const CheckResult& result) {
   const auto& s = result.stats;
   fmt::print(out, "model: {}\n", result.model);
-  fmt::print(out, "search: {}, {} thread{}, {} storage\n", to_string(s.strategy), s.threads,
-             s.threads == 1 ? "" : "s", to_string(s.storage));
+  fmt::print(out, "search: {}, {} thread{}, {} storage{}\n", to_string(s.strategy), s.threads,
+             s.threads == 1 ? "" : "s", to_string(s.storage),
+             s.symmetry ? ", symmetry reduction (one state per class)" : "");
   fmt::print(out, "result: {}{}\n", to_string(result.verdict),
              result.stop_reason.empty() ? "" : fmt::format(" ({})", result.stop_reason));
   fmt::print(out, "states: {}, transitions: {}, max depth: {}\n", s.states, s.transitions,

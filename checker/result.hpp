@@ -69,6 +69,8 @@ struct SearchStats {
   unsigned threads = 1;
   Strategy strategy = Strategy::bfs;
   StorageMode storage = StorageMode::exact;
+  /// States were stored one per symmetry class (--symmetry).
+  bool symmetry = false;
   /// Bytes held by the state store (table, states or fingerprints, trace
   /// links) divided by the number of stored states.
   double bytes_per_state = 0;

@@ -56,8 +56,10 @@ CheckResult finish_stored_search(const M& model, const SearchOptions& options,
   // The liveness pass is part of the check: count its time and memory.
   stats.seconds = monitor.elapsed_seconds();
   stats.peak_rss_bytes = peak_rss_bytes();
+  const bool symmetry = options.symmetry && SymmetricModel<M>;
+  stats.symmetry = symmetry;
   return assemble_result(model, evaluator, outcome, options, stats,
-                         [&](std::uint64_t id) { return build_trace(model, store, id); });
+                         [&](std::uint64_t id) { return build_trace(model, store, id, symmetry); });
 }
 
 }  // namespace lmc

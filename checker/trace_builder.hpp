@@ -56,18 +56,64 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
   return trace;
 }
 
-/// Rebuilds the path from an initial state to `target` from the store's
-/// parent links, verifying every replayed state against the store.
+/// A search with symmetry reduction stores representatives, and its action
+/// indices lead from one representative to a state whose representative is
+/// the next; that is not a path the model takes. This maps it onto one: from
+/// the real state, it takes the first action whose successor has the next
+/// stored representative, and returns those indices (which replay_trace then
+/// follows without symmetry). Empty if no action does, which a sound
+/// symmetry rules out.
 template <Model M>
-Trace build_trace(const M& model, const StateStore<typename M::State>& store, StateId target) {
+std::vector<std::uint32_t> concrete_indices(const M& model,
+                                            const StateStore<typename M::State>& store,
+                                            const std::vector<StateId>& path) {
+  std::vector<std::uint32_t> indices{store.action(path[0])};
+  auto state = model.initial_states().at(indices[0]);
+  std::vector<typename M::Action> actions;
+  for (std::size_t step = 1; step < path.size(); ++step) {
+    actions.clear();
+    model.actions(state, actions);
+    bool found = false;
+    for (std::uint32_t a = 0; a < actions.size() && !found; ++a) {
+      auto next = model.next_state(state, actions[a]);
+      if (!next) continue;
+      auto representative = *next;
+      canonicalize_if(model, true, representative);
+      if (store.find(representative, model.hash(representative)) != path[step]) continue;
+      indices.push_back(a);
+      state = std::move(*next);
+      found = true;
+    }
+    if (!found) return {};
+  }
+  return indices;
+}
+
+/// Rebuilds the path from an initial state to `target` from the store's
+/// parent links, verifying every replayed state (or, with `symmetry`, its
+/// representative) against the store.
+template <Model M>
+Trace build_trace(const M& model, const StateStore<typename M::State>& store, StateId target,
+                  bool symmetry = false) {
   std::vector<StateId> path;
   for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
   std::reverse(path.begin(), path.end());
   std::vector<std::uint32_t> indices;
-  indices.reserve(path.size());
-  for (StateId id : path) indices.push_back(store.action(id));
+  if (symmetry) {
+    indices = concrete_indices(model, store, path);
+    if (indices.empty()) {
+      Trace trace;
+      trace.nondeterministic = true;
+      trace.note = "no real path maps onto the stored one: the model's symmetry is unsound";
+      return trace;
+    }
+  } else {
+    for (StateId id : path) indices.push_back(store.action(id));
+  }
   return replay_trace(model, indices, [&](std::size_t step, const typename M::State& state) {
-    return store.find(state, model.hash(state)) == path[step];
+    auto stored = state;
+    canonicalize_if(model, symmetry, stored);
+    return store.find(stored, model.hash(stored)) == path[step];
   });
 }
 

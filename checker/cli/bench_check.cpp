@@ -154,10 +154,10 @@ std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& 
   const int hash_bits = scale_preset(a, preset) ? 27 : 24;
   const auto log =
       std::filesystem::temp_directory_path() / fmt::format("lmc-bench-spin-{}.log", ::getpid());
-  const auto command = fmt::format("SPIN_STATES_HASH={} bash {} --stats {}{} -DPRESET={} 2>{}",
-                                   hash_bits, quoted(script.string()),
-                                   collapse ? "--collapse " : "", quoted(pml.string()),
-                                   promela_preset(preset), quoted(log.string()));
+  const auto command =
+      fmt::format("SPIN_STATES_HASH={} bash {} --stats {}{} -DPRESET={} 2>{}", hash_bits,
+                  quoted(script.string()), collapse ? "--collapse " : "", quoted(pml.string()),
+                  promela_preset(preset), quoted(log.string()));
   const auto out = capture(command);
   const auto why = last_line_of(log);
   std::filesystem::remove(log);
@@ -288,9 +288,8 @@ bool bench_preset(const BenchCheckArgs& a, const std::string& preset, nlohmann::
 }
 
 int run_bench_check(const BenchCheckArgs& a) {
-  fmt::print("{:<13} {:<5} {:<9} {:>3} {:>11} {:>9} {:>12} {:>9} {:>9} {:>4}\n", "preset",
-             "tool", "variant", "thr", "states", "seconds", "states/s", "B/state", "peak MiB",
-             "runs");
+  fmt::print("{:<13} {:<5} {:<9} {:>3} {:>11} {:>9} {:>12} {:>9} {:>9} {:>4}\n", "preset", "tool",
+             "variant", "thr", "states", "seconds", "states/s", "B/state", "peak MiB", "runs");
   nlohmann::json json = nlohmann::json::array();
   bool ok = true;
   for (const auto& preset : a.presets) ok = bench_preset(a, preset, json) && ok;

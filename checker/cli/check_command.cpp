@@ -205,12 +205,18 @@ int run_check(CheckArgs& args) {
     for (const auto& name : cluster::preset_names()) fmt::print("{}\n", name);
     return 0;
   }
+  if (args.options.symmetry && args.strategy == "simulation") {
+    fmt::print(stderr,
+               "lmc check: error: --symmetry applies to bfs and dfs, which store states; "
+               "simulation stores none\n");
+    return kExitBadInput;
+  }
   if (args.model == "cluster") return run_cluster(args);
   if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given ||
-      !args.trace_out.empty() || !args.trace_out_dir.empty()) {
+      !args.trace_out.empty() || !args.trace_out_dir.empty() || args.options.symmetry) {
     fmt::print(stderr,
-               "lmc check: error: --preset, --config, --mutant and --trace-out apply to the "
-               "cluster model only, not to --model {}\n",
+               "lmc check: error: --preset, --config, --mutant, --trace-out and --symmetry apply "
+               "to the cluster model only, not to --model {}\n",
                args.model);
     return kExitBadInput;
   }
@@ -284,6 +290,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "probability of a missed state)")
       ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
       ->capture_default_str();
+  cmd->add_flag("--symmetry", args->options.symmetry,
+                "Cluster model, bfs and dfs: store one state per class of states that differ "
+                "only in the order of a VM's pages (interchangeable). Fewer states, the same "
+                "verdicts; traces are real paths");
   cmd->add_option("--max-states", args->options.max_states,
                   "Stop after this many states (checked between bfs levels); result incomplete");
   cmd->add_option("--max-depth", args->options.max_depth,

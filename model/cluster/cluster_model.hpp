@@ -106,6 +106,11 @@ class ClusterModel {
     layout_.repack(parent, parent_words, state, words);
   }
   const BitLayout<State>& layout() const { return layout_; }
+  /// Symmetry reduction (lmc::SymmetricModel, `lmc check --symmetry`): the
+  /// pages of a VM are interchangeable (every action treats them alike and
+  /// no property names one), so a state is rewritten with each VM's pages
+  /// sorted by (version, target copy, dirty). symmetry.cpp.
+  void canonicalize(State& state) const;
   std::vector<std::string> action_kinds() const;
   std::size_t action_kind(const Action& action) const {
     return static_cast<std::size_t>(action.kind);

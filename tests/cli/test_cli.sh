@@ -38,7 +38,7 @@ contains "$work/out" "result: ok" "default check prints its result"
 
 expect 0 "check --help" -- "$lmc" check --help
 for word in --model --strategy bfs dfs simulation --threads --storage fingerprint \
-  --max-states --max-depth --time-limit --json --dot "Exit codes"; do
+  --max-states --max-depth --time-limit --json --dot --symmetry "Exit codes"; do
   contains "$work/out" "$word" "check --help documents $word"
 done
 
@@ -87,6 +87,14 @@ contains "$work/out" "/RECOVER-VM-DEFINITION VM12PROD" "hazard trace names the c
 expect 1 "hazard: P9 is not checked" -- "$lmc" check --preset p9-gap -q
 expect 1 "mutant caught" -- "$lmc" check --mutant skip_final_copy
 contains "$work/out" "Counterexample for I5_memory_integrity" "mutant names its property"
+expect 1 "mutant caught with symmetry reduction" -- "$lmc" check --mutant skip_final_copy --symmetry --json "$work/sym.json"
+contains "$work/out" "symmetry reduction (one state per class)" "symmetry named in the report"
+contains "$work/sym.json" '"symmetry": true' "symmetry in the json report"
+contains "$work/sym.json" '"states": 26711' "symmetry reduces the mutant's states (40,763 without)"
+expect 2 "symmetry needs a stored search" -- "$lmc" check --symmetry -s simulation
+contains "$work/err" "--symmetry applies to bfs and dfs" "symmetry with simulation explained"
+expect 2 "symmetry is the cluster model's" -- "$lmc" check --symmetry -m peterson
+contains "$work/err" "--symmetry apply to the cluster model only" "symmetry with another model explained"
 expect 0 "list mutants" -- "$lmc" check --list-mutants
 contains "$work/out" "resume_before_suspend I1_single_execution" "mutants listed name first"
 expect 0 "list presets" -- "$lmc" check --list-presets

@@ -2,9 +2,13 @@
 // Loads presets for the cluster model's tests.
 
 #include <catch2/catch.hpp>
+#include <deque>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "checker/cluster_runner.hpp"
+#include "model/cluster/cluster_model.hpp"
 
 namespace lmc::testing {
 
@@ -22,6 +26,45 @@ inline CheckResult check_preset(const std::string& name, SearchOptions options,
                                 cluster::Mutant mutant = cluster::Mutant::none) {
   options.progress_interval_seconds = 0;
   return check_cluster(load_preset_config(name), mutant, options);
+}
+
+struct StateHash {
+  const cluster::ClusterModel* model;
+  std::size_t operator()(const cluster::State& s) const { return model->hash(s); }
+};
+
+/// The enabled successors of `s`, in candidate order.
+inline std::vector<cluster::State> successors(const cluster::ClusterModel& model,
+                                              const cluster::State& s, bool filtered = true) {
+  std::vector<cluster::Action> actions;
+  if (filtered) {
+    model.actions(s, actions);
+  } else {
+    model.unfiltered_actions(s, actions);
+  }
+  std::vector<cluster::State> out;
+  for (const auto& a : actions) {
+    if (auto next = model.next_state(s, a)) out.push_back(*next);
+  }
+  return out;
+}
+
+/// Breadth-first over at most `limit` states, calling visit(state) on each.
+template <class Visit>
+void explore(const cluster::ClusterModel& model, std::size_t limit, Visit&& visit) {
+  std::unordered_set<cluster::State, StateHash> seen(16, StateHash{&model});
+  std::deque<cluster::State> queue;
+  for (const auto& s : model.initial_states()) {
+    if (seen.insert(s).second) queue.push_back(s);
+  }
+  while (!queue.empty() && seen.size() < limit) {
+    const auto s = queue.front();
+    queue.pop_front();
+    visit(s);
+    for (const auto& next : successors(model, s, true)) {
+      if (seen.insert(next).second) queue.push_back(next);
+    }
+  }
 }
 
 }  // namespace lmc::testing

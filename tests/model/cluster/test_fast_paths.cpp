@@ -4,56 +4,17 @@
 // every state it packed, on every preset and every mutant.
 
 #include <catch2/catch.hpp>
-#include <deque>
-#include <unordered_set>
 
 #include "cluster_fixture.hpp"
 #include "model/cluster/cluster_model.hpp"
 #include "model/core/hash.hpp"
 
 using namespace lmc;
+using lmc::testing::explore;
 using lmc::testing::load_preset_config;
+using lmc::testing::successors;
 
 namespace {
-
-struct StateHash {
-  const cluster::ClusterModel* model;
-  std::size_t operator()(const cluster::State& s) const { return model->hash(s); }
-};
-
-/// The enabled successors of `s`, in candidate order.
-std::vector<cluster::State> successors(const cluster::ClusterModel& model, const cluster::State& s,
-                                       bool filtered) {
-  std::vector<cluster::Action> actions;
-  if (filtered) {
-    model.actions(s, actions);
-  } else {
-    model.unfiltered_actions(s, actions);
-  }
-  std::vector<cluster::State> out;
-  for (const auto& a : actions) {
-    if (auto next = model.next_state(s, a)) out.push_back(*next);
-  }
-  return out;
-}
-
-/// Breadth-first over at most `limit` states, calling visit(state) on each.
-template <class Visit>
-void explore(const cluster::ClusterModel& model, std::size_t limit, Visit&& visit) {
-  std::unordered_set<cluster::State, StateHash> seen(16, StateHash{&model});
-  std::deque<cluster::State> queue;
-  for (const auto& s : model.initial_states()) {
-    if (seen.insert(s).second) queue.push_back(s);
-  }
-  while (!queue.empty() && seen.size() < limit) {
-    const auto s = queue.front();
-    queue.pop_front();
-    visit(s);
-    for (const auto& next : successors(model, s, true)) {
-      if (seen.insert(next).second) queue.push_back(next);
-    }
-  }
-}
 
 void check_filter(const std::string& preset, cluster::Mutant mutant) {
   const cluster::ClusterModel model(load_preset_config(preset), mutant);
