@@ -67,4 +67,18 @@ void explore(const cluster::ClusterModel& model, std::size_t limit, Visit&& visi
   }
 }
 
+/// Calls check(preset, mutant) on every preset without a mutant, then on
+/// every mutant with its own preset.
+template <class Check>
+void for_each_preset_and_mutant(Check&& check) {
+  for (const auto& preset : cluster::preset_names()) {
+    INFO(preset);
+    check(preset, cluster::Mutant::none);
+  }
+  for (const auto& info : cluster::mutant_catalogue()) {
+    INFO(info.name);
+    check(info.preset, info.mutant);
+  }
+}
+
 }  // namespace lmc::testing

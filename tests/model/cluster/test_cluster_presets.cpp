@@ -54,35 +54,43 @@ const Golden& full_golden(const std::string& preset) {
   return kGolden.front();
 }
 
+/// The preset on 1, 2 and 4 threads (exact, fingerprint and packed storage):
+/// g's verdict, depth and shortest counterexample, and these counts.
+void check_on_every_thread_count(const Golden& g, std::uint64_t states, std::uint64_t transitions,
+                                 bool symmetry) {
+  for (unsigned threads : {1u, 2u, 4u}) {
+    const auto storage = threads == 1   ? StorageMode::exact
+                         : threads == 2 ? StorageMode::fingerprint
+                                        : StorageMode::packed;
+    INFO(g.preset << ", " << threads << " threads, " << to_string(storage)
+                  << (symmetry ? ", symmetry" : ""));
+    SearchOptions options;
+    options.threads = threads;
+    options.storage = storage;
+    options.symmetry = symmetry;
+    const auto result = check_preset(g.preset, options);
+    CHECK(result.stats.symmetry == symmetry);
+    CHECK(result.verdict == g.verdict);
+    CHECK(result.stats.states == states);
+    CHECK(result.stats.transitions == transitions);
+    CHECK(result.stats.max_depth == g.max_depth);
+    if (!g.failing.empty()) {
+      const auto* failing = result.find(g.failing);
+      REQUIRE(failing != nullptr);
+      REQUIRE(failing->trace.has_value());
+      CHECK(failing->trace->steps.size() - 1 == g.trace_length);
+      CHECK_FALSE(failing->trace->nondeterministic);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("With symmetry, every preset gives its reduced counts and its full verdicts",
           "[cluster][golden][symmetry]") {
   for (const auto& r : kReduced) {
     const auto& g = full_golden(r.preset);
-    for (unsigned threads : {1u, 2u, 4u}) {
-      const auto storage = threads == 1   ? StorageMode::exact
-                           : threads == 2 ? StorageMode::fingerprint
-                                          : StorageMode::packed;
-      INFO(r.preset << ", " << threads << " threads, " << to_string(storage));
-      SearchOptions options;
-      options.threads = threads;
-      options.storage = storage;
-      options.symmetry = true;
-      const auto result = check_preset(r.preset, options);
-      CHECK(result.stats.symmetry);
-      CHECK(result.verdict == g.verdict);
-      CHECK(result.stats.states == r.states);
-      CHECK(result.stats.transitions == r.transitions);
-      CHECK(result.stats.max_depth == g.max_depth);
-      if (!g.failing.empty()) {
-        const auto* failing = result.find(g.failing);
-        REQUIRE(failing != nullptr);
-        REQUIRE(failing->trace.has_value());
-        CHECK(failing->trace->steps.size() - 1 == g.trace_length);
-        CHECK_FALSE(failing->trace->nondeterministic);
-      }
-    }
+    check_on_every_thread_count(g, r.states, r.transitions, true);
     if (g.verdict == Verdict::ok) {
       SearchOptions dfs;
       dfs.strategy = Strategy::dfs;
@@ -96,29 +104,7 @@ TEST_CASE("With symmetry, every preset gives its reduced counts and its full ver
 
 TEST_CASE("Every preset gives its golden counts on 1, 2 and 4 threads, every storage mode",
           "[cluster][golden]") {
-  for (const auto& g : kGolden) {
-    for (unsigned threads : {1u, 2u, 4u}) {
-      const auto storage = threads == 1   ? StorageMode::exact
-                           : threads == 2 ? StorageMode::fingerprint
-                                          : StorageMode::packed;
-      INFO(g.preset << ", " << threads << " threads, " << to_string(storage));
-      SearchOptions options;
-      options.threads = threads;
-      options.storage = storage;
-      const auto result = check_preset(g.preset, options);
-      CHECK(result.verdict == g.verdict);
-      CHECK(result.stats.states == g.states);
-      CHECK(result.stats.transitions == g.transitions);
-      CHECK(result.stats.max_depth == g.max_depth);
-      if (!g.failing.empty()) {
-        const auto* failing = result.find(g.failing);
-        REQUIRE(failing != nullptr);
-        REQUIRE(failing->trace.has_value());
-        CHECK(failing->trace->steps.size() - 1 == g.trace_length);
-        CHECK_FALSE(failing->trace->nondeterministic);
-      }
-    }
-  }
+  for (const auto& g : kGolden) check_on_every_thread_count(g, g.states, g.transitions, false);
 }
 
 TEST_CASE("Depth-first search stores the same states on the presets that hold",

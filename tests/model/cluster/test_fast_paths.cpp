@@ -77,28 +77,14 @@ void check_packing(const std::string& preset, cluster::Mutant mutant) {
 }  // namespace
 
 TEST_CASE("The filtered candidates give the unfiltered successors, in order", "[cluster][fast]") {
-  for (const auto& preset : cluster::preset_names()) {
-    INFO(preset);
-    check_filter(preset, cluster::Mutant::none);
-  }
-  for (const auto& info : cluster::mutant_catalogue()) {
-    INFO(info.name);
-    check_filter(info.preset, info.mutant);
-  }
+  lmc::testing::for_each_preset_and_mutant(check_filter);
 }
 
 TEST_CASE(
     "unpack(pack(s)) == s, unpacking over the previous state too, and repack from the "
     "parent equals pack",
     "[cluster][fast]") {
-  for (const auto& preset : cluster::preset_names()) {
-    INFO(preset);
-    check_packing(preset, cluster::Mutant::none);
-  }
-  for (const auto& info : cluster::mutant_catalogue()) {
-    INFO(info.name);
-    check_packing(info.preset, info.mutant);
-  }
+  lmc::testing::for_each_preset_and_mutant(check_packing);
 }
 
 TEST_CASE("The default preset packs into three words", "[cluster][fast]") {

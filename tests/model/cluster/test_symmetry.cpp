@@ -124,14 +124,7 @@ void require_symmetric(const std::string& preset, cluster::Mutant mutant) {
 }  // namespace
 
 TEST_CASE("A VM's pages are interchangeable on every preset and mutant", "[cluster][symmetry]") {
-  for (const auto& preset : cluster::preset_names()) {
-    INFO(preset);
-    require_symmetric(preset, cluster::Mutant::none);
-  }
-  for (const auto& info : cluster::mutant_catalogue()) {
-    INFO(info.name);
-    require_symmetric(info.preset, info.mutant);
-  }
+  lmc::testing::for_each_preset_and_mutant(require_symmetric);
 }
 
 TEST_CASE("The check sees swaps at all: the default preset has states with unequal pages",
