@@ -30,8 +30,7 @@ nlohmann::json trace_to_json(const Trace& trace) {
     entry["state"] = state_to_json(step.state);
     steps.push_back(entry);
   }
-  nlohmann::json json{{"length", trace.steps.empty() ? 0 : trace.steps.size() - 1},
-                      {"steps", steps}};
+  nlohmann::json json{{"length", trace.length()}, {"steps", steps}};
   if (trace.nondeterministic) json["nondeterministic"] = trace.note;
   return json;
 }
@@ -58,7 +57,7 @@ nlohmann::json result_to_json(const CheckResult& result) {
   for (const auto& p : result.properties) {
     nlohmann::json entry{{"name", p.name}, {"kind", p.kind}, {"status", to_string(p.status)}};
     if (!p.ids.empty()) entry["ids"] = p.ids;
-    if (p.trace) entry["trace_length"] = p.trace->steps.size() - 1;
+    if (p.trace) entry["trace_length"] = p.trace->length();
     properties.push_back(entry);
   }
   json["properties"] = properties;

@@ -104,7 +104,7 @@ void write_text_report(std::ostream& out, const CheckResult& result,
     const bool witness = options.witnesses && p.status == PropertyStatus::reached;
     if (!p.trace || !(failed || witness)) continue;
     fmt::print(out, "\n{} for {} ({}, {} steps):\n", failed ? "Counterexample" : "Witness", p.name,
-               p.kind, p.trace->steps.size() - 1);
+               p.kind, p.trace->length());
     write_trace_text(out, *p.trace);
   }
   for (const auto& p : result.properties) {

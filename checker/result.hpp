@@ -42,6 +42,9 @@ struct Trace {
   /// actions() list of the state before it. A model-specific tool (`lmc check
   /// --trace-out`) replays it to recover the model's own actions.
   std::vector<std::uint32_t> path;
+
+  /// Steps taken; 0 also for a trace whose replay failed at once (no states).
+  std::size_t length() const { return steps.empty() ? 0 : steps.size() - 1; }
 };
 
 struct PropertyResult {

@@ -62,13 +62,15 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
 /// the real state, it takes the first action whose successor has the next
 /// stored representative, and returns those indices (which replay_trace then
 /// follows without symmetry). Empty if no action does, which a sound
-/// symmetry rules out.
+/// symmetry rules out (or if the stored initial index is out of range).
 template <Model M>
 std::vector<std::uint32_t> concrete_indices(const M& model,
                                             const StateStore<typename M::State>& store,
                                             const std::vector<StateId>& path) {
   std::vector<std::uint32_t> indices{store.action(path[0])};
-  auto state = model.initial_states().at(indices[0]);
+  const auto initial = model.initial_states();
+  if (indices[0] >= initial.size()) return {};
+  auto state = initial[indices[0]];
   std::vector<typename M::Action> actions;
   for (std::size_t step = 1; step < path.size(); ++step) {
     actions.clear();

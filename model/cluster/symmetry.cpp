@@ -3,8 +3,9 @@
 // offer every page, copies send every dirty page at once, and the observer
 // compares every page. Permuting one VM's pages therefore maps successors
 // onto successors and keeps every property (tests/model/cluster/
-// test_symmetry.cpp checks both on every reachable state of every preset and
-// mutant). Sorting each VM's pages picks one state per class.
+// test_symmetry.cpp checks both on a breadth-first prefix of every preset and
+// mutant, and with three and four pages). Sorting each VM's pages picks one
+// state per class.
 
 #include <array>
 #include <cstdint>

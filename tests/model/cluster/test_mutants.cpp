@@ -44,6 +44,17 @@ TEST_CASE("With symmetry each mutant is still caught, by a trace the model reall
     CHECK_FALSE(p->trace->nondeterministic);
     // Breadth-first over the classes finds a shortest counterexample too.
     CHECK(p->trace->steps.size() == full.find(info.property)->trace->steps.size());
+    // Depth-first traces are mapped back onto real paths the same way.
+    options.strategy = Strategy::dfs;
+    const auto dfs = check_preset(info.preset, options, info.mutant);
+    CHECK(dfs.verdict == Verdict::violation);
+    bool replayed = false;
+    for (const auto& property : dfs.properties) {
+      if (property.status != PropertyStatus::violated || !property.trace) continue;
+      CHECK_FALSE(property.trace->nondeterministic);
+      replayed = true;
+    }
+    CHECK(replayed);
   }
 }
 
