@@ -113,9 +113,10 @@ Trace build_trace(const M& model, const StateStore<typename M::State>& store, St
     for (StateId id : path) indices.push_back(store.action(id));
   }
   return replay_trace(model, indices, [&](std::size_t step, const typename M::State& state) {
-    auto stored = state;
-    canonicalize_if(model, symmetry, stored);
-    return store.find(stored, model.hash(stored)) == path[step];
+    if (!symmetry) return store.find(state, model.hash(state)) == path[step];
+    auto representative = state;
+    canonicalize_if(model, true, representative);
+    return store.find(representative, model.hash(representative)) == path[step];
   });
 }
 

@@ -310,7 +310,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args->options.seed, "simulation: random seed")->capture_default_str();
   cmd->add_option("--json", args->json_file,
                   "Write the result as JSON: result, states, transitions, max_depth, seconds, "
-                  "states_per_second, bytes_per_state, threads, strategy, properties, coverage, "
+                  "states_per_second, bytes_per_state, threads, strategy, storage, symmetry, "
+                  "properties, coverage, "
                   "counterexample");
   cmd->add_option("--dot", args->dot_file, "Write the counterexample as a Graphviz DOT file");
   cmd->add_flag("--witnesses", args->witnesses, "Also print the traces of reached goals");
