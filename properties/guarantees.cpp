@@ -180,7 +180,7 @@ void check_rollback(const std::string& preset) {
   if (lm.jv == "$T" || lm.jv == "$TW") {
     RC_ASSERT(expected.equals(d.guest(vm).memory()));  // nothing lost on the way
     RC_ASSERT(record.su == target);
-    RC_ASSERT(!in.su(source).holds(record.name));
+    RC_ASSERT(!in.su(source).holds(vm));
     RC_ASSERT((record.executing & ~(1u << target)) == 0u);
     return;
   }
@@ -191,7 +191,7 @@ void check_rollback(const std::string& preset) {
   if (!source_crashed) RC_ASSERT(record.executing == executing);
   RC_ASSERT(in.definition_owner(vm).value_or(source) == source);
   // ... and the target holding nothing of it.
-  RC_ASSERT(!in.su(target).holds(record.name));
+  RC_ASSERT(!in.su(target).holds(vm));
   RC_ASSERT(d.migration(vm).target_memory() == nullptr);
   RC_ASSERT((record.executing >> target & 1u) == 0u);
   if (in.cluster_manager().su_running(target))

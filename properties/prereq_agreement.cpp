@@ -102,7 +102,7 @@ Config random_config() {
 
 std::vector<std::string> sorted_rules(const std::vector<Conflict>& conflicts) {
   std::vector<std::string> rules;
-  for (const auto& c : conflicts) rules.push_back(c.rule);
+  for (const auto& c : conflicts) rules.push_back(c.rule_id());
   std::sort(rules.begin(), rules.end());
   return rules;
 }
@@ -131,7 +131,7 @@ TEST_CASE("Z3 and the model's C++ check report the same conflicts", "[properties
     const auto verdict = solver.check(model.topology(), state, 0, 1);
     RC_ASSERT(sorted_rules(verdict.conflicts) == sorted_rules(expected));
     const bool p7_holds = std::none_of(expected.begin(), expected.end(),
-                                       [](const Conflict& c) { return c.rule == "P7"; });
+                                       [](const Conflict& c) { return c.rule() == Rule::P7; });
     RC_ASSERT(verdict.vm_index.has_value() == p7_holds);
     if (verdict.placement) {
       // Z3's placement really is a free contiguous piece.

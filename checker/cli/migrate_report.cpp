@@ -1,5 +1,7 @@
 #include "checker/cli/migrate_report.hpp"
 
+#include "checker/cli/conflict_json.hpp"
+
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
@@ -56,8 +58,7 @@ void print_outcome(const MigrateRun& run) {
   const auto& r = run.result;
   fmt::print("\nresult: {} after phase {}", r.status, ref::to_string(r.reached));
   if (!r.abort_cause.empty()) fmt::print(" (aborted: {}; rolled back)", r.abort_cause);
-  for (const auto& c : r.conflicts)
-    fmt::print("\n  conflict {} {} {}", c.rule, c.message, c.detail);
+  for (const auto& c : r.conflicts) fmt::print("\n  conflict {}: {}", c.rule_id(), c.detail());
   for (const auto& w : r.warnings) fmt::print("\n  warning: {}", w);
   fmt::print(
       "\ntotal {:.3f} s, downtime {:.1f} ms ({:.1f} ms of it comparing memory digests), "
@@ -121,7 +122,7 @@ std::string report_json(const MigrateRun& run) {
   j["digest_matched"] = r.digest_matched;
   if (run.memory_compared) j["memory_identical"] = run.memory_identical;
   for (const auto& c : r.conflicts) {
-    j["conflicts"].push_back({{"rule", c.rule}, {"message", c.message}, {"detail", c.detail}});
+    j["conflicts"].push_back(conflict_to_json(c));
   }
   for (const auto& round : r.rounds) {
     j["rounds"].push_back({{"round", round.round},

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/conflict_json.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/cluster_runner.hpp"
 #include "checker/result.hpp"
 #include "checker/smt/prereq_solver.hpp"
-#include "checker/smt/request_facts.hpp"
 #include "model/cluster/cluster_model.hpp"
 
 namespace lmc::cli {
@@ -42,15 +42,32 @@ std::string names_of_sus(const cluster::Config& c) {
 }
 
 /// Resolves --vm, --source and --target against the configuration, or
-/// explains what is wrong (exit 2).
+/// explains what is wrong (exit 2). A name defined on both SUs of a cluster
+/// (D1) needs --source to say which.
 bool resolve_request(const cluster::Config& c, const PrereqArgs& args, int& vm, int& target,
                      std::string& error) {
-  vm = args.vm.empty() ? 0 : c.vm_index_by_name(args.vm);
-  if (vm < 0) {
-    error = fmt::format("--vm {}: no such VM in {}", args.vm, c.name);
+  const int source = args.source.empty() ? -1 : find_su(c, args.source);
+  if (!args.source.empty() && source < 0) {
+    error = fmt::format("--source {}: no such SU (SUs: {})", args.source, names_of_sus(c));
     return false;
   }
-  if (!args.source.empty() && find_su(c, args.source) != c.vms[vm].su) {
+  if (args.vm.empty()) {
+    vm = 0;
+  } else if (source >= 0) {
+    vm = c.find_vm(args.vm, source);
+  } else if (c.vms_named(args.vm) > 1) {
+    error = fmt::format("--vm {}: defined on more than one SU; name the one with --source",
+                        args.vm);
+    return false;
+  } else {
+    vm = c.vm_index_by_name(args.vm);
+  }
+  if (vm < 0) {
+    error = source >= 0 ? fmt::format("--vm {}: no such VM on {}", args.vm, args.source)
+                        : fmt::format("--vm {}: no such VM in {}", args.vm, c.name);
+    return false;
+  }
+  if (source >= 0 && c.vms[vm].su != source) {
     error = fmt::format("--source {}: VM {} belongs to {}", args.source, c.vms[vm].name,
                         c.sus[c.vms[vm].su].name);
     return false;
@@ -77,7 +94,7 @@ bool resolve_request(const cluster::Config& c, const PrereqArgs& args, int& vm, 
 /// than the explicit-state model takes.
 smt::PrereqVerdict check_large(const cluster::Config& config, int vm, int target) {
   smt::PrereqSolver solver;
-  return solver.check(smt::read_config_facts(config, vm, target));
+  return solver.check(config, cluster::read_config_facts(config, vm, target));
 }
 
 int run_prereq(PrereqArgs& args) {
@@ -111,35 +128,39 @@ int run_prereq(PrereqArgs& args) {
     verdict = solver.check(model.topology(), state, vm, target);
   } else {
     const cluster::ClusterModel model(*config, cluster::Mutant::none);
-    verdict.conflicts =
-        cluster::lm_conflicts(model.topology(), model.initial_states()[0], vm, target);
+    const auto state = model.initial_states()[0];
+    verdict.conflicts = cluster::lm_conflicts(model.topology(), state, vm, target);
+    const auto facts = cluster::read_request_facts(model.topology(), state, vm, target);
+    if (const int index = cluster::assigned_index(facts.facts); index > 0) verdict.vm_index = index;
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const auto& name = config->vms[vm].name;
   const auto& source = config->sus[config->vms[vm].su].name;
   const auto& dest = config->sus[target].name;
-  fmt::print("/CHECK-VM-MIGRATION VM {} FROM {} TO {} ({}: {} checks, {:.2f} ms)\n", name, source,
-             dest, args.engine == "z3" ? "Z3" : "model", verdict.queries, ms);
+  const auto facts = cluster::read_config_facts(*config, vm, target);
+  const auto id = cluster::vm_id(facts.labels.vm_index, name);
+  const auto engine = args.engine == "z3" || large
+                          ? fmt::format("Z3: {} checks", verdict.queries)
+                          : std::string("the model's C++ check");
+  fmt::print("/CHECK-VM-MIGRATION VM-ID={},SERVER-UNIT-NAME={} (from {}; {}, {:.2f} ms)\n", id,
+             dest, source, engine, ms);
   nlohmann::json conflicts = nlohmann::json::array();
   for (const auto& c : verdict.conflicts) {
-    const auto cause = c.message.empty() ? c.rule : c.message + "," + c.rule;
-    fmt::print("% VMS2404 LIVE MIGRATION OF VM '{}' NOT POSSIBLE. REASON: {}: {}\n", name, cause,
-               c.detail);
-    conflicts.push_back({{"rule", c.rule}, {"message", c.message}, {"detail", c.detail}});
+    fmt::print("% {}\n", cluster::rejected_line(id, dest, c));
+    conflicts.push_back(conflict_to_json(c));
   }
   const bool possible = verdict.conflicts.empty();
   if (possible) {
-    fmt::print("% VMS2460 LIVE MIGRATION OF VM '{}' TO '{}' POSSIBLE{}\n", name, dest,
-               verdict.vm_index ? fmt::format(" (VM-INDEX {})", *verdict.vm_index) : "");
+    fmt::print("% {}{}\n", cluster::possible_line(id, dest),
+               verdict.vm_index ? fmt::format(" (VM-INDEX {} there)", *verdict.vm_index) : "");
     if (verdict.placement) {
       const int size = config->vms[vm].memory;
       fmt::print("placement on {}: memory units {}..{} (contiguous)\n", dest, *verdict.placement,
                  *verdict.placement + size - 1);
     }
   } else {
-    fmt::print("% VMS2461 LIVE MIGRATION OF VM '{}' NOT POSSIBLE: {} CONFLICT(S)\n", name,
-               verdict.conflicts.size());
+    fmt::print("% {}\n", cluster::not_possible_line(id, dest));
   }
   if (!args.json_file.empty()) {
     nlohmann::json json{{"vm", name},
@@ -174,15 +195,17 @@ void add_prereq_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config,-c", args->cluster.config_file, "A JSON configuration file");
   cmd->add_option("--vm", args->vm, "The VM to migrate (default: the configuration's first VM)");
   cmd->add_option("--target", args->target, "The target SU (default: the other SU of its cluster)");
-  cmd->add_option("--source", args->source, "The source SU, checked against the VM's definition");
+  cmd->add_option("--source", args->source,
+                  "The source SU, checked against the VM's definition; needed when the VM's "
+                  "name is defined on more than one SU");
   cmd->add_option("--engine", args->engine,
                   "z3: named constraints discharged by Z3 with assumption literals; model: the "
                   "cluster model's own C++ check")
       ->check(CLI::IsMember({"z3", "model"}))
       ->capture_default_str();
   cmd->add_option("--json", args->json_file,
-                  "Write vm, source, target, possible, conflicts (rule, message, detail), "
-                  "vm_index, queries, milliseconds");
+                  "Write vm, source, target, possible, conflicts (rule, message, cause, "
+                  "detail, values), vm_index, queries, milliseconds");
   cmd->callback([args, &exit_code] { exit_code = run_prereq(*args); });
 }
 

@@ -7,86 +7,75 @@
 namespace lmc::smt {
 namespace {
 
-using namespace cluster;
-
-constexpr VmState kRequestable[] = {VmState::running, VmState::init_only, VmState::down,
-                                    VmState::wait};
-
-bool lm_running_from(const State& s, int vms, int source) {
-  for (int w = 0; w < vms; ++w) {
-    if (is_active(s.lm[w]) && s.lm[w].source == source) return true;
-  }
-  return false;
+void put(std::string& key, int value) {
+  key.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
 }  // namespace
 
-std::uint64_t PrereqTable::key(const State& s, int vm, int target) const {
-  const auto& c = model_->config();
-  const int vms = static_cast<int>(c.vms.size());
-  const int source = s.vm[vm].owner;
-  std::uint64_t k = static_cast<std::uint64_t>(vm);
-  k = k << 3 | static_cast<std::uint64_t>(target);
-  k = k << 8 | static_cast<std::uint8_t>(s.free_memory[target]);
-  k = k << 1 | static_cast<std::uint64_t>(model_->topology().su_reachable(s, source, target));
-  k = k << 1 | static_cast<std::uint64_t>(lm_running_from(s, vms, source));
-  k = k << 3 | s.vm[vm].state;
-  for (int w = 0; w < vms; ++w) k = k << 3 | s.vm[w].owner;
-  return k;
-}
-
-PrereqTable::PrereqTable(const ClusterModel& model) : model_(&model) {
-  const auto start = std::chrono::steady_clock::now();
-  PrereqSolver solver;  // one context and solver for every query
-  const auto& c = model.config();
-  const int vms = static_cast<int>(c.vms.size());
-  const int sus = static_cast<int>(c.sus.size());
-  const auto initial = model.initial_states()[0];
-  // Every assignment of definition owners, then every value of the facts.
-  const auto combinations = [&] {
-    int n = 1;
-    for (int w = 0; w < vms; ++w) n *= sus;
-    return n;
-  }();
-  for (int combo = 0; combo < combinations; ++combo) {
-    State base = initial;
-    for (int w = 0, rest = combo; w < vms; ++w, rest /= sus)
-      base.vm[w].owner = static_cast<std::uint8_t>(rest % sus);
-    for (int v = 0; v < vms; ++v) {
-      const auto target = c.partner_of(base.vm[v].owner);
-      if (!target) continue;
-      for (int memory = 0; memory <= c.sus[*target].memory; ++memory) {
-        for (bool reachable : {true, false}) {
-          for (bool running : {false, true}) {
-            if (running && vms < 2) continue;
-            for (VmState state : kRequestable) {
-              State s = base;
-              s.free_memory[*target] = static_cast<std::int8_t>(memory);
-              if (!reachable) s.su_up &= static_cast<std::uint8_t>(~(1u << *target));
-              if (running) {
-                const int other = v == 0 ? 1 : 0;
-                s.lm[other].phase = static_cast<std::uint8_t>(Phase::memcopy);
-                s.lm[other].source = base.vm[v].owner;
-              }
-              s.vm[v].state = static_cast<std::uint8_t>(state);
-              auto verdict = solver.check(model.topology(), s, v, *target);
-              stats_.queries += verdict.queries;
-              table_.emplace(key(s, v, *target), std::move(verdict.conflicts));
-            }
-          }
-        }
-      }
+std::string fact_key(const cluster::RequestFacts& r) {
+  const auto& f = r.facts;
+  std::string key;
+  for (int value :
+       {int(f.same_unit), int(f.one_cluster), int(f.cluster_active), int(f.target_reachable),
+        f.source_arch, f.target_arch, f.source_server, f.target_server, f.isl_links, f.source_mode,
+        f.target_mode, f.free_memory, f.vm_memory, f.target_memory, int(f.contiguity),
+        int(f.name_used), f.fixed_index, f.max_index, f.definitions, f.max_definitions, f.vm_state,
+        f.source_rewas, f.target_rewas, int(f.lm_running_from_source), int(f.source_update),
+        int(f.target_update), int(f.source_shutdown), int(f.target_shutdown),
+        int(f.monitor_system), r.labels.vm, r.labels.source, r.labels.target, r.labels.vm_index,
+        r.labels.index_holder, r.labels.running_vm}) {
+    put(key, value);
+  }
+  for (const auto& e : f.extents) {
+    put(key, e.start);
+    put(key, e.size);
+  }
+  put(key, -1);
+  for (int used : f.used_indexes) put(key, used);
+  put(key, -1);
+  for (const auto& d : f.devices) {
+    for (int value : {d.device, int(d.generated), int(d.exclusive), int(d.held_exclusively),
+                      int(d.held), r.labels.device_holder[d.device]}) {
+      put(key, value);
     }
   }
-  stats_.entries = table_.size();
-  stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  put(key, -1);
+  for (const auto& p : f.placement) {
+    put(key, static_cast<int>(p.kind));
+    put(key, int(p.exists));
+  }
+  return key;
 }
 
-std::vector<Conflict> PrereqTable::lookup(const State& state, int vm, int target) const {
-  const auto found = table_.find(key(state, vm, target));
+PrereqTable::PrereqTable(const cluster::ClusterModel& model)
+    : model_(&model), solver_(std::make_unique<PrereqSolver>()) {}
+
+PrereqTable::~PrereqTable() = default;
+
+std::vector<cluster::Conflict> PrereqTable::lookup(const cluster::State& state, int vm,
+                                                   int target) const {
+  const auto request = cluster::read_request_facts(model_->topology(), state, vm, target);
+  const auto key = fact_key(request);
+  {
+    std::shared_lock reading(lock_);
+    const auto found = table_.find(key);
+    if (found != table_.end()) return found->second;
+  }
+  std::unique_lock writing(lock_);
+  const auto found = table_.find(key);
   if (found != table_.end()) return found->second;
-  misses_->fetch_add(1, std::memory_order_relaxed);
-  return lm_conflicts(model_->topology(), state, vm, target);
+  const auto start = std::chrono::steady_clock::now();
+  auto verdict = solver_->check(model_->config(), request);
+  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats_.queries += verdict.queries;
+  ++stats_.entries;
+  return table_.emplace(key, std::move(verdict.conflicts)).first->second;
+}
+
+PrereqTableStats PrereqTable::stats() const {
+  std::shared_lock reading(lock_);
+  return stats_;
 }
 
 }  // namespace lmc::smt

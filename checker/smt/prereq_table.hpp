@@ -1,14 +1,17 @@
 #pragma once
-// `lmc check --prereq z3`: the prerequisite verdict of every LM request the
-// exploration can make, discharged by Z3 once, before the search, for every
-// combination of the dynamic facts the rules depend on (free memory on the
-// target, the target reachable, an LM already running from the source, the
-// owners of the VM definitions, the VM's state). The search then looks the
-// verdicts up instead of running the model's own C++ check.
+// `lmc check --prereq z3`: every LM request the exploration makes takes its
+// verdict from Z3. A request's verdict depends only on its facts (the
+// vector that model/cluster/prerequisite_rules.hpp reads, and the names the
+// conflicts give), and an exploration makes requests with few distinct
+// facts, so each distinct one is discharged by Z3 once, when the search
+// first meets it, and remembered. Safe to call from many threads: one
+// solver, under a lock, answers the first query of each fact vector.
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -16,31 +19,33 @@
 
 namespace lmc::smt {
 
+class PrereqSolver;
+
 struct PrereqTableStats {
-  std::size_t entries = 0;
-  std::size_t queries = 0;  ///< solver checks (one per rule instance and entry)
-  double seconds = 0;
+  std::size_t entries = 0;  ///< distinct fact vectors met
+  std::size_t queries = 0;  ///< solver checks (one per rule instance and entry, and witnesses)
+  double seconds = 0;  ///< time spent in Z3
 };
 
 class PrereqTable {
  public:
   explicit PrereqTable(const cluster::ClusterModel& model);
+  ~PrereqTable();
 
-  /// The conflicts Z3 found for this request's facts. A combination that was
-  /// not enumerated (only a mutant can reach one) falls back to the C++
-  /// check and is counted in misses().
+  /// The conflicts Z3 finds for this request, in report order.
   std::vector<cluster::Conflict> lookup(const cluster::State& state, int vm, int target) const;
 
-  const PrereqTableStats& stats() const { return stats_; }
-  std::size_t misses() const { return misses_->load(); }
+  PrereqTableStats stats() const;
 
  private:
-  std::uint64_t key(const cluster::State& state, int vm, int target) const;
-
   const cluster::ClusterModel* model_;
-  std::unordered_map<std::uint64_t, std::vector<cluster::Conflict>> table_;
-  PrereqTableStats stats_;
-  std::shared_ptr<std::atomic<std::size_t>> misses_ = std::make_shared<std::atomic<std::size_t>>(0);
+  mutable std::shared_mutex lock_;
+  mutable std::unordered_map<std::string, std::vector<cluster::Conflict>> table_;
+  mutable std::unique_ptr<PrereqSolver> solver_;
+  mutable PrereqTableStats stats_;
 };
+
+/// The key of a request: its facts and labels, byte for byte.
+std::string fact_key(const cluster::RequestFacts& request);
 
 }  // namespace lmc::smt

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "checker/smt/rule_formulas.hpp"
+#include "checker/smt/z3_facts.hpp"
 
 namespace lmc::smt {
 namespace {
@@ -28,9 +28,8 @@ struct SymbolicRequest {
   z3::expr vm_index = ctx.int_const("vm_index_fixed");  // 0: *ANY
   z3::expr max_index = ctx.int_const("max_index");
   z3::expr max_definitions = ctx.int_const("max_definitions");
-  z3::expr chosen_index = ctx.int_const("index_P7_chose");
   std::vector<z3::expr> memory, name, index;          // per occupant slot
-  std::vector<z3::expr> generated, exclusive, taken;  // per device
+  std::vector<z3::expr> generated, exclusive, held_exclusively, held;  // per device
 
   explicit SymbolicRequest(z3::context& c) : ctx(c) {
     for (int i = 0; i < kMaxOccupants; ++i) {
@@ -41,7 +40,9 @@ struct SymbolicRequest {
     for (int d = 0; d < kDevices; ++d) {
       generated.push_back(ctx.bool_const(fmt::format("device{}_generated", d).c_str()));
       exclusive.push_back(ctx.bool_const(fmt::format("device{}_exclusive", d).c_str()));
-      taken.push_back(ctx.bool_const(fmt::format("device{}_taken", d).c_str()));
+      held_exclusively.push_back(
+          ctx.bool_const(fmt::format("device{}_held_exclusively", d).c_str()));
+      held.push_back(ctx.bool_const(fmt::format("device{}_held", d).c_str()));
     }
   }
 
@@ -70,6 +71,7 @@ struct SymbolicRequest {
         b = b && z3::implies(present(i) && present(j), name[i] != name[j] && index[i] != index[j]);
       }
     }
+    for (int d = 0; d < kDevices; ++d) b = b && z3::implies(held_exclusively[d], held[d]);
     return b;
   }
 
@@ -104,26 +106,72 @@ z3::expr reservation_succeeds(const SymbolicRequest& r) {
   const z3::expr slot_ok = r.occupants + 1 <= r.max_definitions;
   z3::expr devices_ok = ctx.bool_val(true);
   for (int d = 0; d < kDevices; ++d) {
-    devices_ok = devices_ok && r.generated[d] && !(r.exclusive[d] && r.taken[d]);
+    // Assignable: no other VM holds it exclusively, and if the VM wants it
+    // exclusively, no other VM holds it at all.
+    const z3::expr blocked = r.held_exclusively[d] || (r.exclusive[d] && r.held[d]);
+    devices_ok = devices_ok && r.generated[d] && !blocked;
   }
   return memory_ok && name_ok && index_ok && slot_ok && devices_ok;
 }
 
+/// The migrating VM's request as the rules see it: the facts the theorem
+/// ranges over, and free constants for the facts it does not speak of.
+SymbolicFacts request_facts(const SymbolicRequest& r) {
+  auto& ctx = r.ctx;
+  auto free_int = [&](const char* name) { return ctx.int_const(name); };
+  auto free_bool = [&](const char* name) { return ctx.bool_const(name); };
+  std::vector<cluster::rules::DeviceFacts<z3::expr>> devices;
+  for (int d = 0; d < kDevices; ++d) {
+    devices.push_back({d, r.generated[d], r.exclusive[d], r.held_exclusively[d], r.held[d]});
+  }
+  return SymbolicFacts{
+      .same_unit = free_bool("same_unit"),
+      .one_cluster = free_bool("one_cluster"),
+      .cluster_active = free_bool("cluster_active"),
+      .target_reachable = free_bool("target_reachable"),
+      .source_arch = free_int("source_arch"),
+      .target_arch = free_int("target_arch"),
+      .source_server = free_int("source_server"),
+      .target_server = free_int("target_server"),
+      .isl_links = free_int("isl_links"),
+      .source_mode = free_int("source_mode"),
+      .target_mode = free_int("target_mode"),
+      .free_memory = r.target_memory - r.held_memory(),
+      .vm_memory = r.vm_memory,
+      .target_memory = r.target_memory,
+      .contiguity = false,
+      .extents = {},
+      .name_used = r.name_used(),
+      .fixed_index = r.vm_index,
+      .max_index = r.max_index,
+      .used_indexes = r.used_indexes(),
+      .definitions = r.occupants,
+      .max_definitions = r.max_definitions,
+      .devices = std::move(devices),
+      .placement = {},
+      .vm_state = free_int("vm_state"),
+      .source_rewas = free_int("source_rewas"),
+      .target_rewas = free_int("target_rewas"),
+      .lm_running_from_source = free_bool("lm_running_from_source"),
+      .source_update = free_bool("source_update"),
+      .target_update = free_bool("target_update"),
+      .source_shutdown = free_bool("source_shutdown"),
+      .target_shutdown = free_bool("target_shutdown"),
+      .monitor_system = free_bool("monitor_system"),
+  };
+}
+
+/// The theorem's rules, taken from the one definition of each
+/// (model/cluster/prerequisite_rules.hpp), less those in `dropped`.
 z3::expr hypotheses(const SymbolicRequest& r, const std::set<std::string>& dropped) {
   z3::expr h = r.ctx.bool_val(true);
-  auto use = [&](const char* rule, const z3::expr& formula) {
-    if (!dropped.count(rule)) h = h && formula;
-  };
-  const z3::expr free = r.target_memory - r.held_memory();
-  const z3::expr definitions = r.occupants;
-  use("P5", rules::p5_memory(free, r.vm_memory));
-  use("P6", rules::p6_name(r.name_used()));
-  use("P7", rules::p7_index(r.chosen_index, r.vm_index, r.max_index, r.used_indexes()));
-  use("P8", rules::p8_definitions(definitions, r.max_definitions));
-  for (int d = 0; d < kDevices; ++d) {
-    use("P10", rules::p10_generated(r.generated[d]));
-    use("P11", rules::p11_available(r.generated[d], r.exclusive[d], r.taken[d]));
-  }
+  const auto rules = theorem_rules();
+  cluster::rules::for_each_rule(
+      request_facts(r), [&](const cluster::rules::Instance& instance, const z3::expr& holds) {
+        const std::string id = cluster::rule_info(instance.rule).id;
+        const bool used = std::find(rules.begin(), rules.end(), id) != rules.end();
+        if (used && !dropped.count(id)) h = h && holds;
+      });
   return h;
 }
 

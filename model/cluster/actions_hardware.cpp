@@ -59,7 +59,10 @@ bool ClusterModel::su_crash(State& s, int su) const {
     }
     vm.exec &= static_cast<std::uint8_t>(~bit(su));  // the guests running there are gone
     vm.resident &= static_cast<std::uint8_t>(~bit(su));
-    if (vm.owner == su) vm.state = static_cast<std::uint8_t>(VmState::defined_only);
+    if (vm.owner == su) {
+      vm.state = static_cast<std::uint8_t>(VmState::defined_only);
+      vm.index = 0;  // a bare definition holds no VM index
+    }
   }
   // The model's guests are gone; the mapped guests outside it are not modelled
   // as crashing with it and keep their extents.

@@ -5,6 +5,7 @@
 
 #include "model/cluster/cluster_model.hpp"
 #include "model/cluster/prerequisites.hpp"
+#include "model/cluster/request_facts.hpp"
 
 namespace lmc::cluster {
 namespace {
@@ -82,10 +83,18 @@ bool ClusterModel::reserve_target(State& s, int v, bool fails) const {
   if (phase_of(lm) != Phase::setup || !target_reachable(s, v)) return false;
   auto& vm = s.vm[v];
   const int memory = config_->vms[v].memory;
-  if (fails || s.free_memory[lm.target] < memory) {
+  // What the request checked may have changed since (time of check vs time
+  // of use: an activation on the target took memory, an index or a device),
+  // so the reservation checks its rules again.
+  const auto facts = read_request_facts(topology_, s, v, lm.target);
+  const bool available = is(Mutant::no_recheck_at_reservation) || reservation_allowed(facts);
+  if (fails || !available) {
     if (fails && !spend_fault(s, FaultKind::allocation_failure)) return false;
     roll_back(s, v, Cause::resources);  // A2: resources cannot be assigned
     return true;
+  }
+  if (config_->vms[v].index == 0) {
+    lm.target_index = static_cast<std::uint8_t>(assigned_index(facts.facts));
   }
   s.free_memory[lm.target] = static_cast<std::int8_t>(s.free_memory[lm.target] - memory);
   vm.resident |= bit(lm.target);
@@ -177,6 +186,7 @@ bool ClusterModel::resume(State& s, int v, bool fails) const {
   const int writer = server_of_su_writer(s, lm.target);
   if (writer < 0 || !crd_write(s, writer)) return false;
   if (!is(Mutant::move_definition_late)) vm.owner = lm.target;
+  if (config_->vms[v].index == 0) vm.index = lm.target_index;  // the index it has there
   // A RUNNING guest executes on from here; INIT_ONLY or DOWN ones only move.
   if (static_cast<VmState>(vm.state) == VmState::running) vm.exec |= bit(lm.target);
   if (is(Mutant::state_from_definition)) vm.state = static_cast<std::uint8_t>(VmState::init_only);
@@ -208,6 +218,7 @@ bool ClusterModel::cleanup(State& s, int v) const {
   const auto pav = topology_.devices_of_kind(v, DeviceKind::pav_alias) & lm.detached;
   vm.attached |= static_cast<std::uint8_t>(pav);
   vm.target_devices = 0;
+  lm.target_index = 0;
   vm.copy.fill(kNoPage);
   vm.writes_left = 0;
   vm.guest_jv = static_cast<std::uint8_t>(GuestJv::terminated);
@@ -270,6 +281,7 @@ void ClusterModel::roll_back(State& s, int v, Cause cause) const {
   }
   vm.exec &= static_cast<std::uint8_t>(~bit(lm.target));
   vm.target_devices = 0;
+  lm.target_index = 0;
   vm.copy.fill(kNoPage);
   if (!is(Mutant::no_reattach_on_abort)) vm.attached |= lm.detached;
   const bool source_alive = (s.su_up >> lm.source & 1) && cause != Cause::source_lost;

@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 
+#include "model/cluster/request_facts.hpp"
 #include "model/core/hash_inline.hpp"
 
 namespace lmc::cluster {
@@ -35,11 +36,6 @@ constexpr std::uint32_t step_bit(Kind kind) {
 
 }  // namespace
 
-bool is_active(const Lm& lm) {
-  const auto phase = static_cast<Phase>(lm.phase);
-  return phase != Phase::idle && phase != Phase::done;
-}
-
 ClusterModel::ClusterModel(Config config, Mutant mutant)
     : config_(std::make_unique<const Config>(std::move(config))),
       topology_(*config_),
@@ -55,17 +51,34 @@ ClusterModel::ClusterModel(const ClusterModel& other)
   precompute();
 }
 
-std::vector<Conflict> ClusterModel::conflicts(const State& state, int vm, int target) const {
-  if (oracle_) {
-    auto found = oracle_(state, vm, target);
-    if (is(Mutant::second_lm_same_source)) {
-      std::erase_if(found, [](const Conflict& c) { return c.rule == "P16"; });
-    }
-    return found;
+namespace {
+
+/// The conflicts a seeded bug does not see (mutants.hpp).
+void apply_mutant(Mutant mutant, std::vector<Conflict>& found) {
+  if (mutant == Mutant::second_lm_same_source) {
+    std::erase_if(found, [](const Conflict& c) { return c.rule() == Rule::P16; });
   }
-  PrerequisiteOptions options;
-  options.check_p16 = !is(Mutant::second_lm_same_source);
-  return lm_conflicts(topology_, state, vm, target, options);
+  if (mutant == Mutant::p11_ignores_configured_vms) {
+    std::erase_if(found, [](const Conflict& c) {
+      return c.rule() == Rule::P11 && c.value("holder") != kOutsideHolder;
+    });
+  }
+}
+
+}  // namespace
+
+std::vector<Conflict> ClusterModel::conflicts(const State& state, int vm, int target) const {
+  auto found = oracle_ ? oracle_(state, vm, target) : lm_conflicts(topology_, state, vm, target);
+  apply_mutant(mutant_, found);
+  return found;
+}
+
+bool ClusterModel::reservation_allowed(const RequestFacts& facts) const {
+  if (mutant_ != Mutant::p11_ignores_configured_vms) return reservation_possible(facts.facts);
+  auto found = evaluate_rules(*config_, facts);
+  apply_mutant(mutant_, found);
+  return std::none_of(found.begin(), found.end(),
+                      [](const Conflict& c) { return rules::is_reservation_rule(c.rule()); });
 }
 
 std::string ClusterModel::name() const {
@@ -92,10 +105,12 @@ std::vector<State> ClusterModel::initial_states() const {
     const auto& unit = config_->sus[su];
     s.free_memory[su] = static_cast<std::int8_t>(unit.memory - unit.mapped_memory());
   }
+  const auto indexes = initial_vm_indexes(*config_);
   for (int v = 0; v < vms(); ++v) {
     const auto& vm = config_->vms[v];
     auto& d = s.vm[v];
     d.owner = static_cast<std::uint8_t>(vm.su);
+    if (vm.index == 0) d.index = static_cast<std::uint8_t>(indexes[v]);
     d.state = static_cast<std::uint8_t>(vm.state);
     d.attached = topology_.all_devices(v);
     if (vm.state != VmState::defined_only) {
@@ -317,6 +332,12 @@ void ClusterModel::add_vm_to_layout(int v, unsigned versions) {
   layout_.add(vm.writes_left, bits_for(unsigned(scope.guest_writes)));
   layout_.add(vm.guest_jv, bits_for(static_cast<unsigned>(GuestJv::terminated)));
   layout_.add(vm.migrations, bits_for(unsigned(scope.lm_requests)));
+  if (config_->vms[v].index == 0) {  // VM-INDEX=*ANY: the index changes with the SU
+    unsigned max_index = 0;
+    for (const auto& su : config_->sus) max_index = std::max(max_index, unsigned(su.max_vm_index));
+    layout_.add(vm.index, bits_for(max_index));
+    layout_.add(t.lm[v].target_index, bits_for(max_index));
+  }
   for (int p = 0; p < topology_.pages(); ++p) {
     layout_.add(vm.memory[p], bits_for(versions));
     layout_.add(vm.copy[p], bits_for(versions + 1), kNoPage);

@@ -14,6 +14,7 @@
 #include "model/cluster/config.hpp"
 #include "model/cluster/mutants.hpp"
 #include "model/cluster/prerequisites.hpp"
+#include "model/cluster/request_facts.hpp"
 #include "model/cluster/state.hpp"
 #include "model/cluster/topology.hpp"
 #include "model/core/bit_layout.hpp"
@@ -131,6 +132,9 @@ class ClusterModel {
       std::function<std::vector<Conflict>(const State& state, int vm, int target)>;
   void set_prerequisite_oracle(PrerequisiteOracle oracle) { oracle_ = std::move(oracle); }
   std::vector<Conflict> conflicts(const State& state, int vm, int target) const;
+  /// The setup phase's reservation re-check (P5, P6, P7, P8, P11) on the
+  /// facts of the request as they stand at the reservation.
+  bool reservation_allowed(const RequestFacts& facts) const;
 
   const Config& config() const { return *config_; }
   int cluster_manager(const State& s) const;  ///< the live CM MU, or -1
@@ -234,7 +238,6 @@ class ClusterModel {
   std::array<std::uint32_t, static_cast<std::size_t>(Phase::done) + 1> lm_steps_in_phase_{};
 };
 
-bool is_active(const Lm& lm);
 /// Cluster status from the CM's view (M3): of the management cluster, and of
 /// SU cluster k.
 enum class Status : std::uint8_t { normal, warning, error, inactive };

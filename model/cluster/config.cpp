@@ -26,6 +26,23 @@ int Config::vm_index_by_name(const std::string& name) const {
   return -1;
 }
 
+bool detached_at_setup(const Device& device, Arch source_arch) {
+  return device.kind == DeviceKind::tape || device.kind == DeviceKind::emulated_local_disk ||
+         (device.kind == DeviceKind::pav_alias && source_arch == Arch::s390);
+}
+
+int Config::find_vm(const std::string& name, int su) const {
+  for (std::size_t v = 0; v < vms.size(); ++v) {
+    if (vms[v].name == name && vms[v].su == su) return static_cast<int>(v);
+  }
+  return -1;
+}
+
+int Config::vms_named(const std::string& name) const {
+  return static_cast<int>(
+      std::count_if(vms.begin(), vms.end(), [&](const Vm& vm) { return vm.name == name; }));
+}
+
 std::string ConfigError::to_string() const {
   // A whole-document error (e.g. an empty file) has no field to name.
   if (field.empty()) return file + ": " + message;

@@ -146,8 +146,19 @@ struct Config {
   std::optional<int> cluster_of(int su) const;
   /// The other SU of that cluster.
   std::optional<int> partner_of(int su) const;
-  int vm_index_by_name(const std::string& name) const;  ///< -1 if unknown
+  /// The first VM of that name, -1 if none (a name may be defined on each
+  /// SU once, D1: see find_vm for the one of an SU).
+  int vm_index_by_name(const std::string& name) const;
+  /// The VM of that name whose definition is on SU `su`, -1 if none.
+  int find_vm(const std::string& name, int su) const;
+  /// How many VMs have that name.
+  int vms_named(const std::string& name) const;
 };
+
+/// LM detaches the device from the guest at setup and does not assign it on
+/// the target (WP §4.4): tapes, locally emulated disks and, when the source
+/// is an SU /390, PAV aliases.
+bool detached_at_setup(const Device& device, Arch source_arch);
 
 /// A configuration error: `field` is a JSON path such as "sus[1].arch".
 struct ConfigError {
@@ -177,6 +188,19 @@ std::optional<Config> parse_config(const std::string& json_text, const std::stri
 /// unique names, references in range). Returns false and sets `error`.
 bool validate_config(const Config& config, const std::string& file, ConfigError& error,
                      const ConfigLimits& limits = ConfigLimits::model());
+
+/// The JSON spelling of each enumeration value ("s390", "RUNNING", ...).
+const char* spelling(Arch value);
+const char* spelling(Mode value);
+const char* spelling(VmState value);
+const char* spelling(DeviceKind value);
+const char* spelling(Usage value);
+const char* spelling(FaultKind value);
+
+/// The configuration as a JSON document that parse_config reads back into
+/// an equal configuration (config_writer.cpp): what `lmc plan --steps-dir`
+/// writes after each step, and how generated configurations are kept.
+std::string config_to_json(const Config& config);
 
 /// Built-in presets: default, x86-local, x86-native, recovery and the hazards.
 std::vector<std::string> preset_names();

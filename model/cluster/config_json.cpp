@@ -829,7 +829,9 @@ void check_device(const Vm& vm, const Su& su, const Device& device, const std::s
                                  in_quotes(su.name) + " (P10)");
   }
   const bool exclusive = device.usage == Usage::exclusive;
-  if (exclusive && contains(su.exclusively_used, device.id)) {
+  // Held exclusively by a VM outside the configuration: no other VM may use
+  // it there at all (P11).
+  if (contains(su.exclusively_used, device.id)) {
     fail(member(path, "id"), "device " + in_quotes(device.id) +
                                  " is exclusively used by another VM on SU " + in_quotes(su.name) +
                                  " (P11)");
@@ -883,7 +885,9 @@ void check_vm_index(const Vm& vm, const Su& su, const std::string& path, SuOccup
                          std::to_string(su.max_vm_index) + " (max_vm_index of SU " +
                          in_quotes(su.name) + ") (P7)");
   }
-  if (vm.index != 0) {
+  // Only an initialised VM holds its index (a DEFINED_ONLY one is listed
+  // without a VM-ID, WP §4.3).
+  if (vm.index != 0 && initialised(vm)) {
     const auto [owner, inserted] = occupancy.fixed_index_owner.emplace(vm.index, vm.name);
     if (!inserted) {
       fail(index_path, "VM index " + std::to_string(vm.index) + " already used by VM " +
@@ -950,8 +954,15 @@ void check_monitor_systems(const Config& config) {
 void check_vms(const Config& config, const ConfigLimits& bounds) {
   if (config.vms.empty()) fail("vms", "at least one VM required");
   check_capacity(config.vms.size(), bounds.vms, "VMs", "vms");
-  std::map<std::string, std::string> names;
-  check_names(config.vms, "vms", names);
+  // A VM definition is identified by its name and its SU (D1): one name may
+  // be defined on both SUs of a cluster (P6 rejects moving one onto the
+  // other), but only once per SU.
+  std::vector<std::map<std::string, std::string>> names(config.sus.size());
+  for (std::size_t v = 0; v < config.vms.size(); ++v) {
+    const auto su = static_cast<std::size_t>(config.vms[v].su);
+    if (su >= config.sus.size()) continue;  // check_vm reports it
+    check_name(config.vms[v].name, member(element("vms", v), "name"), names[su]);
+  }
   std::vector<SuOccupancy> occupancy(config.sus.size());
   for (std::size_t v = 0; v < config.vms.size(); ++v) {
     check_vm(config, config.vms[v], element("vms", v), bounds, occupancy);
@@ -994,7 +1005,34 @@ ConfigError make_error(const std::string& file, std::string field, std::string m
   return ConfigError{file, std::move(field), std::move(message)};
 }
 
+template <typename E>
+const char* spelling_of(E value) {
+  for (const auto& entry : spellings(value)) {
+    if (entry.value == value) return entry.text;
+  }
+  return "?";
+}
+
 }  // namespace
+
+const char* spelling(Arch value) {
+  return spelling_of(value);
+}
+const char* spelling(Mode value) {
+  return spelling_of(value);
+}
+const char* spelling(VmState value) {
+  return spelling_of(value);
+}
+const char* spelling(DeviceKind value) {
+  return spelling_of(value);
+}
+const char* spelling(Usage value) {
+  return spelling_of(value);
+}
+const char* spelling(FaultKind value) {
+  return spelling_of(value);
+}
 
 std::optional<Config> parse_config(const std::string& json_text, const std::string& file,
                                    ConfigError& error, const ConfigLimits& limits) {

@@ -29,6 +29,18 @@ const std::vector<MutantInfo>& mutant_catalogue() {
        "CRD reads ignore the stale marks"},
       {Mutant::monjv_stuck_running, "monjv_stuck_running", "I10_monjv_well_formed", "default",
        "an abort leaves the request's MONJV at $R"},
+      {Mutant::no_recheck_at_reservation, "no_recheck_at_reservation", "I6_resource_safety",
+       "toctou",
+       "the setup's reservation on the target does not check again what the request checked "
+       "(time of check vs time of use: an activation on the target took memory or a device in "
+       "between)"},
+      {Mutant::p11_ignores_configured_vms, "p11_ignores_configured_vms", "I6_resource_safety",
+       "toctou",
+       "P11 (VMS2437) counts only devices held by VMs outside the configuration, not those "
+       "the configuration's own VMs hold on the target"},
+      {Mutant::activation_ignores_devices, "activation_ignores_devices", "I6_resource_safety",
+       "toctou",
+       "/ACTIVATE-VM-DEFINITION assigns the VM's devices even when another VM holds them"},
   };
   return catalogue;
 }

@@ -24,6 +24,9 @@ enum class Mutant {
   crd_single_mirror_write,    ///< I9: a write reaches one mirror, none is marked stale
   read_stale_mirror,          ///< I9: reads ignore the stale marks
   monjv_stuck_running,        ///< I10: an abort leaves the request's MONJV at $R
+  no_recheck_at_reservation,  ///< I6: the setup's reservation trusts the request's check
+  p11_ignores_configured_vms, ///< I6: P11 sees only devices held outside the configuration
+  activation_ignores_devices, ///< I6: /ACTIVATE-VM-DEFINITION assigns devices others hold
 };
 
 struct MutantInfo {

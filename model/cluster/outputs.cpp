@@ -47,13 +47,13 @@ void request_outputs(const Context& x, std::vector<std::string>& out) {
   const auto& name = x.c.vms[x.v].name;
   const auto& source = x.c.sus[lm.source].name;
   if (static_cast<Jv>(lm.jv) == Jv::rejected_AF) {
+    const int fixed = x.c.vms[x.v].index;
+    const auto id = vm_id(fixed > 0 ? fixed : x.before.vm[x.v].index, name);
+    const auto& target = x.c.sus[lm.target].name;
     for (const auto& conflict : x.model.conflicts(x.before, x.v, lm.target)) {
-      const auto cause = conflict.message.empty() ? conflict.rule : conflict.message;
-      out.push_back(console("source", source,
-                            fmt::format("VMS2404 LIVE MIGRATION OF VM {} REJECTED: {} ({}: {})",
-                                        name, cause, conflict.rule, conflict.detail)));
+      out.push_back(console("source", source, rejected_line(id, target, conflict)));
     }
-    out.push_back(console("source", source, "VMS2461 LIVE MIGRATION NOT POSSIBLE"));
+    out.push_back(console("source", source, not_possible_line(id, target)));
   }
   out.push_back(fmt::format("MONJV of the request: {}", jv_name(lm.jv)));
 }

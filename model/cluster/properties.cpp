@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/occupancy.hpp"
 
 namespace lmc::cluster {
 namespace {
@@ -40,15 +41,20 @@ bool aborted_in(const Lm& lm, Phase from, Phase to) {
 
 /// Facts of the configuration that I6 and P9 read on every state, found
 /// once: the SUs, their memory and the part of it mapped outside the model,
-/// the VMs' memory, per VM and SU the devices an LM must not assign there
-/// (exclusive, and exclusively used by that SU), and per VM the SUs on all
-/// of its network segments.
+/// the VMs' memory; per VM and SU the devices held there exclusively by a VM
+/// outside the model (`exclusively_used`: no VM of the model may hold them);
+/// per pair of VMs and device of the first, the devices of the second that
+/// it conflicts with (same device ID, one of the two exclusive: on one SU
+/// they cannot both be assigned); and per VM the SUs on all of its network
+/// segments.
 struct StaticFacts {
   int sus = 0;
+  int vms = 0;
   std::array<int, kMaxSus> memory{};
   std::array<int, kMaxSus> mapped{};
   std::array<int, kMaxVms> vm_memory{};
-  std::array<std::array<std::uint8_t, kMaxSus>, kMaxVms> taken{};
+  std::array<std::array<std::uint8_t, kMaxSus>, kMaxVms> outside{};
+  std::array<std::array<std::array<std::uint8_t, kMaxDevices>, kMaxVms>, kMaxVms> clash{};
   std::array<std::uint8_t, kMaxVms> on_segments{};
 };
 
@@ -56,20 +62,37 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+void add_device_clashes(const Config& c, StaticFacts& facts) {
+  for (int v = 0; v < facts.vms; ++v) {
+    for (int w = 0; w < facts.vms; ++w) {
+      if (v == w) continue;
+      const auto& mine = c.vms[v].devices;
+      const auto& theirs = c.vms[w].devices;
+      for (int d = 0; d < static_cast<int>(mine.size()); ++d) {
+        for (int e = 0; e < static_cast<int>(theirs.size()); ++e) {
+          const bool exclusive =
+              mine[d].usage == Usage::exclusive || theirs[e].usage == Usage::exclusive;
+          if (exclusive && mine[d].id == theirs[e].id) facts.clash[v][w][d] |= 1u << e;
+        }
+      }
+    }
+  }
+}
+
 StaticFacts static_facts(const Config& c) {
   StaticFacts facts;
   facts.sus = static_cast<int>(c.sus.size());
+  facts.vms = static_cast<int>(c.vms.size());
   for (int su = 0; su < facts.sus; ++su) {
     facts.memory[su] = c.sus[su].memory;
     facts.mapped[su] = c.sus[su].mapped_memory();
   }
-  for (int v = 0; v < static_cast<int>(c.vms.size()); ++v) {
+  for (int v = 0; v < facts.vms; ++v) {
     facts.vm_memory[v] = c.vms[v].memory;
     const auto& devices = c.vms[v].devices;
-    for (int su = 0; su < static_cast<int>(c.sus.size()); ++su) {
+    for (int su = 0; su < facts.sus; ++su) {
       for (int d = 0; d < static_cast<int>(devices.size()); ++d) {
-        const bool taken = contains(c.sus[su].exclusively_used, devices[d].id);
-        if (taken && devices[d].usage == Usage::exclusive) facts.taken[v][su] |= 1u << d;
+        if (contains(c.sus[su].exclusively_used, devices[d].id)) facts.outside[v][su] |= 1u << d;
       }
       bool on_all = true;
       for (const auto& segment : c.vms[v].network_segments) {
@@ -78,7 +101,39 @@ StaticFacts static_facts(const Config& c) {
       if (on_all) facts.on_segments[v] |= 1u << su;
     }
   }
+  add_device_clashes(c, facts);
   return facts;
+}
+
+/// I6's memory part: on every SU, free memory is what the SU has less the
+/// mapped extents and every reservation, and never negative.
+bool memory_consistent(const StaticFacts& facts, const State& s) {
+  for (int su = 0; su < facts.sus; ++su) {
+    int held = facts.mapped[su];
+    for (int v = 0; v < facts.vms; ++v) held += (s.vm[v].resident >> su & 1) * facts.vm_memory[v];
+    if (s.free_memory[su] < 0 || s.free_memory[su] != facts.memory[su] - held) return false;
+  }
+  return true;
+}
+
+/// I6's device part: on every SU, no device a VM holds exclusively is held by
+/// any other VM, of the model or outside it.
+bool devices_consistent(const StaticFacts& facts, const State& s) {
+  for (int su = 0; su < facts.sus; ++su) {
+    std::array<std::uint8_t, kMaxVms> held{};
+    for (int v = 0; v < facts.vms; ++v) {
+      held[v] = devices_held_on(s, v, su);
+      if ((held[v] & facts.outside[v][su]) != 0) return false;
+    }
+    for (int v = 0; v < facts.vms; ++v) {
+      for (int w = v + 1; w < facts.vms; ++w) {
+        for (int d = 0; d < kMaxDevices; ++d) {
+          if ((held[v] >> d & 1) && (held[w] & facts.clash[v][w][d]) != 0) return false;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -116,18 +171,8 @@ std::vector<Property<State>> ClusterModel::properties() const {
                             [n](const State& s) { return no_verdict(s, n, rollback_incomplete); }));
   props.push_back(P::always("I5_memory_integrity", "I5",
                             [n](const State& s) { return no_verdict(s, n, memory_lost); }));
-  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [n, facts](const State& s) {
-    for (int su = 0; su < facts.sus; ++su) {
-      int held = facts.mapped[su];
-      for (int v = 0; v < n; ++v) held += (s.vm[v].resident >> su & 1) * facts.vm_memory[v];
-      if (s.free_memory[su] < 0 || s.free_memory[su] != facts.memory[su] - held) return false;
-    }
-    for (int v = 0; v < n; ++v) {
-      const auto& lm = s.lm[v];
-      if (!is_active(lm) || lm.target >= kMaxSus) continue;
-      if ((s.vm[v].target_devices & facts.taken[v][lm.target]) != 0) return false;
-    }
-    return true;
+  props.push_back(P::always("I6_resource_safety", "I6, P5, P11", [facts](const State& s) {
+    return memory_consistent(facts, s) && devices_consistent(facts, s);
   }));
   props.push_back(P::always("I7_guest_state_preserved", "I7, P13",
                             [n](const State& s) { return no_verdict(s, n, guest_state_changed); }));

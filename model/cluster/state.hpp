@@ -79,6 +79,9 @@ struct VmDyn {
   std::uint8_t writes_left = 0;     ///< guest writes left in this LM
   std::uint8_t guest_jv = 0;        ///< GuestJv
   std::uint8_t migrations = 0;      ///< LIVE-MIG-COUNT (O5)
+  /// VM-INDEX=*ANY only: the index VM2000 gave the VM on its owner SU while
+  /// it is initialised there, else 0. A fixed index lives in the Config.
+  std::uint8_t index = 0;
   std::array<std::uint8_t, kMaxPages> memory{};  ///< the guest's page versions
   std::array<std::uint8_t, kMaxPages> copy{};    ///< the target's copy, or kNoPage
   bool operator==(const VmDyn&) const = default;
@@ -97,10 +100,19 @@ struct Lm {
   std::uint8_t abort_phase = 0;        ///< Phase in which it was aborted
   std::uint8_t snapshot_state = 0;     ///< I4/I7: VM state at the request
   std::uint8_t snapshot_attached = 0;  ///< I4: devices attached at the request
+  /// VM-INDEX=*ANY only: the index reserved on the target (0 before the
+  /// reservation and after the LM).
+  std::uint8_t target_index = 0;
   /// Ghost verdicts of the observer (observer.cpp), one bit per finding.
   std::uint8_t verdict = 0;
   bool operator==(const Lm&) const = default;
 };
+
+/// An LM is under way: accepted and not yet ended.
+inline bool is_active(const Lm& lm) {
+  return lm.phase != static_cast<std::uint8_t>(Phase::idle) &&
+         lm.phase != static_cast<std::uint8_t>(Phase::done);
+}
 
 struct State {
   // CRD mirrors (C5, I9); first, so the struct has no padding.

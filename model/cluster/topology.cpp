@@ -78,9 +78,13 @@ std::uint8_t Topology::all_devices(int vm) const {
 }
 
 std::uint8_t Topology::detached_at_setup(int vm, int source) const {
-  std::uint8_t mask =
-      devices_of_kind(vm, DeviceKind::tape) | devices_of_kind(vm, DeviceKind::emulated_local_disk);
-  if (config_->sus[source].arch == Arch::s390) mask |= devices_of_kind(vm, DeviceKind::pav_alias);
+  std::uint8_t mask = 0;
+  const auto& devices = config_->vms[vm].devices;
+  for (int d = 0; d < static_cast<int>(devices.size()); ++d) {
+    if (cluster::detached_at_setup(devices[d], config_->sus[source].arch)) {
+      mask |= static_cast<std::uint8_t>(1u << d);
+    }
+  }
   return mask;
 }
 

@@ -90,7 +90,17 @@ void abstract_vm(const ClusterDriver& d, int v, cluster::State& s) {
   vm.state = static_cast<std::uint8_t>(record.state);
   vm.exec = record.executing;
   for (int u = 0; u < in.su_count(); ++u) {
-    if (in.su(u).holds(record.name)) vm.resident |= static_cast<std::uint8_t>(1u << u);
+    if (in.su(u).holds(v)) vm.resident |= static_cast<std::uint8_t>(1u << u);
+  }
+  // VM-INDEX=*ANY: the index VM2000 gave it, read off the holdings (the
+  // model keeps a fixed index in its configuration, not in the state).
+  if (in.vm_spec(v).index == 0) {
+    if (const auto* held = in.su(record.su).holding(v)) vm.index = unit(held->index);
+    const auto& r = lm.record();
+    const bool active = r.phase != StepPhase::idle && r.phase != StepPhase::done;
+    if (const auto* reserved = active ? in.su(r.target).holding(v) : nullptr) {
+      s.lm[static_cast<std::size_t>(v)].target_index = unit(reserved->index);
+    }
   }
   vm.attached = mask_of(record.attached);
   vm.target_devices = mask_of(lm.target_devices());
@@ -172,6 +182,7 @@ std::vector<std::string> differences(const cluster::State& a, const cluster::Sta
     compare(out, n("target_devices"), x.target_devices, y.target_devices);
     compare(out, n("guest_jv"), x.guest_jv, y.guest_jv);
     compare(out, n("migrations"), x.migrations, y.migrations);
+    compare(out, n("index"), x.index, y.index);
     for (std::size_t p = 0; p < x.memory.size(); ++p) {
       compare(out, fmt::format("vm[{}].memory[{}]", v, p), x.memory[p], y.memory[p]);
       compare(out, fmt::format("vm[{}].copy[{}]", v, p), x.copy[p], y.copy[p]);
@@ -189,6 +200,7 @@ std::vector<std::string> differences(const cluster::State& a, const cluster::Sta
     compare(out, k("abort_phase"), l.abort_phase, m.abort_phase);
     compare(out, k("snapshot_state"), l.snapshot_state, m.snapshot_state);
     compare(out, k("snapshot_attached"), l.snapshot_attached, m.snapshot_attached);
+    compare(out, k("target_index"), l.target_index, m.target_index);
   }
   return out;
 }
@@ -204,7 +216,7 @@ std::vector<std::string> check_real_invariants(const ClusterDriver& d) {
           fmt::format("I1: {} executes on {} SUs", record.name, std::popcount(record.executing)));
     }
     int holders = 0;
-    for (int u = 0; u < in.su_count(); ++u) holders += in.su(u).holds(record.name);
+    for (int u = 0; u < in.su_count(); ++u) holders += in.su(u).holds(v);
     const auto phase = lm.record().phase;
     const bool target_may_hold = phase >= StepPhase::memcopy && phase <= StepPhase::committed;
     if (holders > (target_may_hold ? 2 : 1)) {

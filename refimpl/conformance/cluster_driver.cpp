@@ -154,7 +154,7 @@ bool ClusterDriver::crash_su(int su) {
   for (int v = 0; v < vm_count(); ++v) {
     auto& vm = installation_->vm(v);
     vm.executing &= static_cast<std::uint8_t>(~(1u << su));  // its guests are gone
-    installation_->su(su).give_back(vm.name);
+    installation_->su(su).give_back(v);
     if (vm.su == su) vm.state = cluster::VmState::defined_only;
   }
   return true;

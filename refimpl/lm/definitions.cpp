@@ -1,22 +1,20 @@
 #include "refimpl/lm/definitions.hpp"
 
+#include "model/cluster/conflicts.hpp"
+
 #include <fmt/core.h>
+
+#include <optional>
 
 namespace lmc::ref {
 namespace {
-
-int definitions_on(const Installation& in, int su) {
-  int count = 0;
-  for (int v = 0; v < in.vm_count(); ++v) count += in.vm(v).su == su;
-  return count;
-}
 
 bool in_lm(const VmRecord& vm) {
   return vm.lm_source.has_value();
 }
 
 std::string vm_id(const VmRecord& vm) {
-  return fmt::format("({},{})", vm.index, vm.name);
+  return cluster::vm_id(vm.index, vm.name);
 }
 
 }  // namespace
@@ -27,8 +25,10 @@ bool migrate_vm_definition(Installation& in, int v) {
   // An initialised VM is rejected (VMS4015): only a bare definition moves.
   if (!target || in_lm(vm) || vm.state != cluster::VmState::defined_only) return false;
   const auto& cm = in.cluster_manager();
+  // One SU holds a name once (D1), and has a limit of definitions.
   if (!cm.su_running(*target) ||
-      definitions_on(in, *target) >= in.su(*target).spec().max_vm_definitions) {
+      in.definitions_on(*target, v) >= in.su(*target).spec().max_vm_definitions ||
+      in.name_used_on(*target, vm.name, v)) {
     return false;
   }
   // The owner's monitor writes the new owner to the CRD.
@@ -47,18 +47,28 @@ bool migrate_vm_definition(Installation& in, int v) {
   return true;
 }
 
+/// /ACTIVATE-VM-DEFINITION reserves the VM's resources on its own SU: the
+/// memory (contiguous on SU /390), a VM index (the fixed one, or the lowest
+/// free one) and every device.
 bool activate_vm_definition(Installation& in, int v) {
   auto& vm = in.vm(v);
   auto& unit = in.su(vm.su);
+  const auto& spec = in.vm_spec(v);
   if (vm.state != cluster::VmState::defined_only || !in.cluster_manager().su_running(vm.su) ||
-      unit.holds(vm.name) || unit.free_memory() < vm.memory) {
+      unit.holds(v)) {
     return false;
   }
-  Holding holding{vm.name, vm.memory, vm.index, {}};
-  for (const auto& device : in.vm_spec(v).devices) {
-    if (device.usage == cluster::Usage::exclusive) holding.exclusive_devices.push_back(device.id);
+  const bool s390 = unit.spec().arch == cluster::Arch::s390;
+  if (s390 && !unit.spec().memory_map.empty() && unit.largest_map_gap() < vm.memory) return false;
+  const auto index = spec.index > 0 ? std::optional<int>(spec.index) : unit.lowest_free_index(v);
+  if (!index) return false;
+  Holding holding{v, vm.name, vm.memory, *index, {}};
+  for (const auto& device : spec.devices) {
+    if (!unit.generates(device.id)) return false;
+    holding.devices.push_back({device.id, device.usage == cluster::Usage::exclusive});
   }
   if (!unit.take(holding)) return false;
+  vm.index = *index;
   vm.state = cluster::VmState::init_only;
   in.audit(unit.name(), fmt::format("ACTIVATE-VM-DEFINITION VM-ID={}", vm_id(vm)), "OK");
   return true;

@@ -38,38 +38,63 @@ Installation::Installation(cluster::Config config, Clock& clock,
   place_vms();
 }
 
+// VM2000 gives fixed indexes first and then, in configuration order, each
+// *ANY VM the lowest index still free: placing a *ANY VM first could take an
+// index a later fixed-index VM needs (found by the verdict issue on
+// examples/plan/order-matters.json).
 void Installation::place_vms() {
-  for (int v = 0; v < static_cast<int>(config_.vms.size()); ++v) {
-    const auto& spec = config_.vms[static_cast<std::size_t>(v)];
-    auto& unit = su(spec.su);
-    const int index = spec.index > 0 ? spec.index : unit.lowest_free_index().value_or(0);
-    VmRecord record(GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, index));
+  vms_.reserve(config_.vms.size());
+  for (std::size_t v = 0; v < config_.vms.size(); ++v) {
+    const auto& spec = config_.vms[v];
+    const auto& unit = su(spec.su);
+    VmRecord record(GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, 0));
     record.monjv.set_guest_state("RUN");
-    record.config_index = v;
+    record.config_index = static_cast<int>(v);
     record.name = spec.name;
     record.su = spec.su;
     record.memory = spec.memory;
     record.state = spec.state;
     record.monitor_system = spec.monitor_system;
     record.attached.assign(spec.devices.size(), true);
-    record.index = index;
-    Holding holding{spec.name, spec.memory, record.index, {}};
-    for (const auto& device : spec.devices) {
-      if (device.usage == cluster::Usage::exclusive) holding.exclusive_devices.push_back(device.id);
-    }
-    if (!unit.take(holding)) {
-      throw std::runtime_error(
-          fmt::format("VM {} does not fit on {} (memory, index, definitions or devices)", spec.name,
-                      unit.name()));
-    }
     // A running guest executes, also while it waits (WAIT); INIT_ONLY, DOWN
     // and DEFINED_ONLY do not.
     const bool executes =
         spec.state == cluster::VmState::running || spec.state == cluster::VmState::wait;
     record.executing = executes ? static_cast<std::uint8_t>(1u << spec.su) : 0;
     vms_.push_back(std::move(record));
-    write_definition(v, spec.su);
   }
+  for (const bool fixed : {true, false}) {
+    for (int v = 0; v < vm_count(); ++v) {
+      const auto& spec = vm_spec(v);
+      if ((spec.index > 0) != fixed) continue;
+      if (spec.state == cluster::VmState::defined_only) {
+        place_vm(v, 0);  // a bare definition holds no resources and no index
+      } else {
+        place_vm(v, fixed ? spec.index : su(spec.su).lowest_free_index().value_or(0));
+      }
+    }
+  }
+}
+
+void Installation::place_vm(int v, int index) {
+  auto& record = vm(v);
+  const auto& spec = vm_spec(v);
+  auto& unit = su(spec.su);
+  record.index = index;
+  record.monjv = GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, index);
+  record.monjv.set_guest_state("RUN");
+  if (spec.state != cluster::VmState::defined_only) {
+    Holding holding{v, spec.name, spec.memory, index, {}};
+    for (const auto& device : spec.devices) {
+      holding.devices.push_back({device.id, device.usage == cluster::Usage::exclusive});
+    }
+    if (index == 0 || !unit.take(holding)) {
+      throw std::runtime_error(
+          fmt::format("VM {} does not fit on {} (memory, index or devices)", spec.name,
+                      unit.name()));
+    }
+  }
+  write_definition(v, spec.su);
 }
 
 std::string Installation::monitoring_start() const {
@@ -103,6 +128,23 @@ int VmRecord::executing_on() const {
   return std::countr_zero(executing);
 }
 
+int Installation::definitions_on(int su_id, int except) const {
+  int count = 0;
+  for (int w = 0; w < vm_count(); ++w) {
+    const bool reserved_here = vm(w).su != su_id && su(su_id).holds(w);
+    count += w != except && (vm(w).su == su_id || reserved_here);
+  }
+  return count;
+}
+
+bool Installation::name_used_on(int su_id, const std::string& name, int except) const {
+  for (int w = 0; w < vm_count(); ++w) {
+    const bool here = vm(w).su == su_id || su(su_id).holds(w);
+    if (w != except && here && vm(w).name == name) return true;
+  }
+  return false;
+}
+
 bool Installation::lm_running_from(int source) const {
   for (const auto& record : vms_) {
     if (record.lm_source == source) return true;
@@ -119,18 +161,19 @@ void Installation::audit(const std::string& unit, const std::string& action,
   audit_.push_back({clock_->now(), user_, unit, action, result});
 }
 
-std::string Installation::definition_key(const std::string& vm) {
-  return "vm/" + vm + "/definition";
+std::string Installation::definition_key(int v) const {
+  const auto& spec = vm_spec(v);
+  return fmt::format("vm/{}@{}/definition", spec.name, config_.sus[spec.su].name);
 }
 
 bool Installation::write_definition(int v, int owner_su) {
   const auto& record = vm(v);
-  return crd_->write_text(definition_key(record.name),
+  return crd_->write_text(definition_key(v),
                           fmt::format("owner={} index={}", su(owner_su).name(), record.index));
 }
 
 std::optional<int> Installation::definition_owner(int v) const {
-  const auto text = crd_->read_text(definition_key(vm(v).name));
+  const auto text = crd_->read_text(definition_key(v));
   if (!text || text->rfind("owner=", 0) != 0) return std::nullopt;
   const auto name = text->substr(6, text->find(' ') - 6);
   const int id = su_by_name(name);

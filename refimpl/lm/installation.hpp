@@ -73,6 +73,12 @@ class Installation {
 
   /// P16: an LM from `su` is running.
   bool lm_running_from(int su) const;
+  /// The VM definitions SU `su` holds, not counting VM `except`: those that
+  /// belong to it (D1) and an LM's reservation there (the VM created on the
+  /// target in the setup phase, WP §4.4).
+  int definitions_on(int su, int except = -1) const;
+  /// Another definition on SU `su` (as above) is called `name`.
+  bool name_used_on(int su, const std::string& name, int except = -1) const;
 
   ConsoleLog& console() { return console_; }
   const ConsoleLog& console() const { return console_; }
@@ -80,14 +86,17 @@ class Installation {
   const std::vector<AuditEntry>& audit_log() const { return audit_; }
   void audit(const std::string& unit, const std::string& action, const std::string& result);
 
-  /// The CRD key of a VM's definition and its value: "owner=<SU> index=<n>".
-  static std::string definition_key(const std::string& vm);
+  /// The CRD key of VM v's definition ("vm/<name>@<SU of the configuration>/
+  /// definition": a name alone is not unique, D1) and its value:
+  /// "owner=<SU> index=<n>".
+  std::string definition_key(int v) const;
   bool write_definition(int v, int owner_su);
   /// The owner SU named by the definition on the CRD, if readable.
   std::optional<int> definition_owner(int v) const;
 
  private:
   void place_vms();
+  void place_vm(int v, int index);
   std::string monitoring_start() const;  ///< "yyyy-mm-ddhhmmss" UTC (JV bytes 21-36)
 
   cluster::Config config_;

@@ -91,11 +91,14 @@ struct LiveMigration::Impl {
     }
   }
 
-  /// Runs a data-plane call; a broken link becomes an abort (A2).
+  /// Runs a data-plane call; a broken link becomes an abort (A2). So does a
+  /// frame the target refused, under its own name: the link was fine.
   template <typename Call>
   auto over_link(Call&& call) {
     try {
       return call();
+    } catch (const TargetRejected& error) {
+      throw Abort{error.what()};
     } catch (const TransportError& error) {
       throw Abort{fmt::format("the network between the servers broke ({})", error.what())};
     }

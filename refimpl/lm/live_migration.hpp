@@ -46,7 +46,7 @@ struct MigrationOptions {
 struct MigrationResult {
   std::string status;                 ///< "$T", "$TW", "$AE" or "$AF"
   std::vector<std::string> statuses;  ///< the request's MONJV, e.g. $S $R $T
-  std::vector<LmConflict> conflicts;  ///< for $AF
+  std::vector<cluster::Conflict> conflicts;  ///< for $AF
   LmPhase reached = LmPhase::request;
   std::string abort_cause;            ///< for $AE: why, e.g. "VMS2425 memory does not converge"
   std::vector<std::string> warnings;  ///< for $TW

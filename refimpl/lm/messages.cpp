@@ -4,10 +4,6 @@
 
 namespace lmc::ref::messages {
 
-std::string vm_id(int index, const std::string& name) {
-  return fmt::format("({},{})", index, name);
-}
-
 std::string started(const std::string& vm, const std::string& target) {
   return fmt::format("VMS2450 LIVE MIGRATION OF VM {} TO TARGET SU '{}' STARTED", vm, target);
 }
@@ -71,13 +67,6 @@ std::string hal_suspend() {
 }
 std::string hal_resume() {
   return "HAL0332 BS2000 RESUME, CONTINUING";
-}
-std::string rejected(const std::string& vm, const std::string& target, const std::string& cause) {
-  return fmt::format("VMS2404 LIVE MIGRATION OF VM {} REJECTED BY TARGET SU '{}'. CAUSE: {}", vm,
-                     target, cause);
-}
-std::string not_possible(const std::string& vm, const std::string& target) {
-  return fmt::format("VMS2461 LIVE MIGRATION OF VM {} TO TARGET SU '{}' NOT POSSIBLE", vm, target);
 }
 std::string not_converging() {
   return "VMS2425 CHANGING MAIN MEMORY PAGES CANNOT BE TRANSFERRED FAST ENOUGH. LIVE MIGRATION "

@@ -9,7 +9,6 @@
 namespace lmc::ref::messages {
 
 /// "(12,VM12PROD)"
-std::string vm_id(int index, const std::string& name);
 
 std::string started(const std::string& vm, const std::string& target);                    // VMS2450
 std::string suspended(const std::string& vm, const std::string& target);                  // VMS2452
@@ -31,9 +30,6 @@ std::string reconfiguration_finished(const std::string& source,
 std::string line_active(const std::string& line);                 // BCA05EC
 std::string hal_suspend();                                        // HAL0331
 std::string hal_resume();                                         // HAL0332
-std::string rejected(const std::string& vm, const std::string& target,
-                     const std::string& cause);                              // VMS2404
-std::string not_possible(const std::string& vm, const std::string& target);  // VMS2461
 std::string not_converging();                                                // VMS2425
 std::string aborted(const std::string& vm, const std::string& target,
                     const std::string& why);  // LMC2401

@@ -14,7 +14,7 @@ MigrationSteps::MigrationSteps(Installation& installation, int vm, int source, i
     : in_(installation), v_(vm), source_(source), target_(target) {}
 
 std::string MigrationSteps::vm_id() const {
-  return messages::vm_id(in_.vm(v_).index, in_.vm(v_).name);
+  return cluster::vm_id(in_.vm(v_).index, in_.vm(v_).name);
 }
 
 std::string MigrationSteps::command() const {
@@ -31,13 +31,11 @@ void MigrationSteps::event(int su, const std::string& what) {
       fmt::format("VM '{}' on Server Unit '{}' {}", in_.vm(v_).name, in_.su(su).name(), what));
 }
 
-void MigrationSteps::reject(const std::vector<LmConflict>& conflicts) {
+void MigrationSteps::reject(const std::vector<cluster::Conflict>& conflicts) {
   for (const auto& conflict : conflicts) {
-    const auto cause =
-        conflict.message.empty() ? conflict.rule + ": " + conflict.detail : conflict.message;
-    in_.say(Console::source, source_name(), messages::rejected(vm_id(), target_name(), cause));
+    in_.say(Console::source, source_name(), cluster::rejected_line(vm_id(), target_name(), conflict));
   }
-  in_.say(Console::source, source_name(), messages::not_possible(vm_id(), target_name()));
+  in_.say(Console::source, source_name(), cluster::not_possible_line(vm_id(), target_name()));
 }
 
 void MigrationSteps::on_undo(std::function<void()> undo) {
@@ -76,29 +74,38 @@ void MigrationSteps::detach_devices() {
   }
 }
 
+// The reservation checks again what the request checked (memory, name,
+// index, definition slot, devices): between the two, an activation on the
+// target may have taken some of it.
 bool MigrationSteps::reserve_on_target() {
   auto& unit = in_.su(target_);
-  const auto index = spec().index > 0 ? std::optional<int>(spec().index) : unit.lowest_free_index();
+  if (in_.definitions_on(target_, v_) >= unit.spec().max_vm_definitions ||
+      in_.name_used_on(target_, vm().name, v_)) {
+    return false;
+  }
+  const auto index =
+      spec().index > 0 ? std::optional<int>(spec().index) : unit.lowest_free_index(v_);
   if (!index) return false;
-  Holding holding{vm().name, vm().memory, *index, {}};
+  Holding holding{v_, vm().name, vm().memory, *index, {}};
   assigned_on_target_.clear();
   const auto arch = in_.su(source_).spec().arch;
   for (std::size_t d = 0; d < spec().devices.size(); ++d) {
     const auto& device = spec().devices[d];
     if (detached_for_lm(device, arch)) continue;
+    if (!unit.generates(device.id)) return false;
     assigned_on_target_.push_back(d);
-    if (device.usage == cluster::Usage::exclusive) holding.exclusive_devices.push_back(device.id);
+    holding.devices.push_back({device.id, device.usage == cluster::Usage::exclusive});
   }
   if (!unit.take(holding)) return false;
   target_index_ = *index;
   on_undo([this] {
-    if (!mutated(Mutation::keep_target_reservation)) in_.su(target_).give_back(vm().name);
+    if (!mutated(Mutation::keep_target_reservation)) in_.su(target_).give_back(v_);
   });
   return true;
 }
 
 void MigrationSteps::announce_target() {
-  const std::string id = messages::vm_id(target_index_, vm().name);
+  const std::string id = cluster::vm_id(target_index_, vm().name);
   if (x86()) {
     in_.say(Console::target, target_name(), messages::x86_created(id));
   } else {
@@ -175,7 +182,7 @@ void MigrationSteps::resumed_on_target() {
     vm().executing |= static_cast<std::uint8_t>(1u << target_);
   }
   vm().su = target_;  // committed: the definition belongs to the target (CRD)
-  const std::string id = messages::vm_id(target_index_, vm().name);
+  const std::string id = cluster::vm_id(target_index_, vm().name);
   in_.say(Console::guest, vm().name,
           messages::reconfiguration_finished(source_name(), target_name()));
   if (x86()) {
@@ -197,7 +204,7 @@ void MigrationSteps::commit() {
 std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) {
   std::vector<std::string> warnings;
   const std::string old_id = vm_id();
-  const std::string new_id = messages::vm_id(target_index_, vm().name);
+  const std::string new_id = cluster::vm_id(target_index_, vm().name);
   if (!target_confirmed) {
     warnings.push_back(
         "the target did not confirm the end of the LM (the link broke after the "
@@ -210,7 +217,7 @@ std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) 
     in_.say(Console::source, source_name(),
             messages::device_removed(spec().devices[d].id, old_id, x86()));
   }
-  in_.su(source_).give_back(vm().name);
+  in_.su(source_).give_back(v_);
   in_.say(Console::source, source_name(),
           x86() ? messages::x86_terminated(old_id) : messages::terminated(old_id));
   if (x86()) event(source_, "deactivated");
@@ -219,11 +226,14 @@ std::vector<std::string> MigrationSteps::clean_up_source(bool target_confirmed) 
   // The VM now belongs to the target: PAV aliases are attached again there
   // (possibly other ones), tapes and local disks stay detached (WP §4.4).
   const auto arch = in_.su(source_).spec().arch;
+  std::vector<DeviceUse> held;
   for (std::size_t d = 0; d < spec().devices.size(); ++d) {
     const auto& device = spec().devices[d];
     vm().attached[d] =
         !detached_for_lm(device, arch) || device.kind == cluster::DeviceKind::pav_alias;
+    if (vm().attached[d]) held.push_back({device.id, device.usage == cluster::Usage::exclusive});
   }
+  in_.su(target_).set_devices(v_, std::move(held));
   vm().index = target_index_;
   vm().lm_source.reset();
   vm().lm_target.reset();

@@ -21,7 +21,7 @@ class MigrationSteps {
   /// M5: the /MIGRATE-VM command with `result` (Start, OK, failure: ...).
   void audit_command(const std::string& result);
   /// A1: VMS2404 per conflict, then VMS2461. Nothing changes.
-  void reject(const std::vector<LmConflict>& conflicts);
+  void reject(const std::vector<cluster::Conflict>& conflicts);
 
   // Setup (phase 1)
   void announce_start();     ///< VMS2450; guest ETMDR01, MCS1002 locked; MONJV MIGR-OUT

@@ -6,13 +6,15 @@
 namespace lmc::ref {
 namespace {
 
-constexpr std::array<std::pair<Mutation, std::string_view>, 6> kNames{{
+constexpr std::array<std::pair<Mutation, std::string_view>, 8> kNames{{
     {Mutation::none, "none"},
     {Mutation::no_reattach_on_abort, "no_reattach_on_abort"},
     {Mutation::skip_final_copy, "skip_final_copy"},
     {Mutation::resume_before_suspend, "resume_before_suspend"},
     {Mutation::keep_target_reservation, "keep_target_reservation"},
     {Mutation::no_running_lm_check, "no_running_lm_check"},
+    {Mutation::hand_out_held_device, "hand_out_held_device"},
+    {Mutation::free_memory_ignores_map, "free_memory_ignores_map"},
 }};
 
 #ifdef LMC_REFIMPL_MUTATIONS

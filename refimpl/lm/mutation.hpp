@@ -19,6 +19,8 @@ enum class Mutation {
   resume_before_suspend,    ///< the target resumes while the source still runs (I1)
   keep_target_reservation,  ///< rollback leaves the VM's reservation on the target (I4, I6)
   no_running_lm_check,      ///< /CHECK-VM-MIGRATION forgets P16: two LMs from one source
+  hand_out_held_device,     ///< an SU assigns a device another VM holds exclusively (I6)
+  free_memory_ignores_map,  ///< an SU's free memory ignores extents mapped by other guests (I6)
 };
 
 std::string to_string(Mutation mutation);

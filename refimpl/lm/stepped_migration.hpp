@@ -64,7 +64,7 @@ struct LmRecord {
   StepPhase abort_phase = StepPhase::idle;
   cluster::VmState state_at_request = cluster::VmState::running;
   std::vector<bool> attached_at_request;  ///< I4: what a rollback restores
-  std::vector<LmConflict> conflicts;      ///< of a rejected request ($AF)
+  std::vector<cluster::Conflict> conflicts;      ///< of a rejected request ($AF)
 };
 
 class SteppedMigration {

@@ -116,28 +116,35 @@ contains "$work/err" "broken.json" "malformed config names the file"
 expect 2 "preset with a classic model" -- "$lmc" check -m peterson --preset default
 
 expect 0 "check with Z3 prerequisites" -- "$lmc" check --prereq z3
-contains "$work/out" "prerequisites: Z3 discharged" "Z3 table reported"
+contains "$work/out" "prerequisites: every request's verdict from Z3" "Z3 verdicts reported"
 contains "$work/out" "states: 190005," "same states as the C++ check"
 
 # lmc prereq: every conflict, VMS2460 / VMS2404 + VMS2461, exit 0 / 1 / 2.
 examples=$(dirname "$0")/../../examples/prereq
 expect 0 "prereq possible" -- "$lmc" prereq --config "$examples/vm12prod-possible.json"
-contains "$work/out" "VMS2460 LIVE MIGRATION OF VM 'VM12PROD' TO 'ABGSU702' POSSIBLE (VM-INDEX 2)" "VMS2460"
+contains "$work/out" "% VMS2460 LIVE MIGRATION OF VM (2,VM12PROD) TO TARGET SU 'ABGSU702' POSSIBLE (VM-INDEX 2 there)" "VMS2460"
 expect 1 "prereq memory" -- "$lmc" prereq --config "$examples/vm12prod-memory.json"
 contains "$work/out" "P5: VM12PROD needs 2 memory units, ABGSU702 has 1 free" "P5 named with values"
 expect 1 "prereq device" -- "$lmc" prereq --config "$examples/vm12prod-device-4683.json"
-contains "$work/out" "VMS2437,P11: device 4683" "VMS2437 for the device"
+contains "$work/out" "% VMS2404 LIVE MIGRATION OF VM (2,VM12PROD) REJECTED BY TARGET SU 'ABGSU702'. CAUSE: VMS2437,4683 (P11: device 4683 is assigned to" "VMS2437 for the device, in the whitepaper's form"
 expect 1 "prereq wait" -- "$lmc" prereq --config "$examples/vm-wait.json"
 contains "$work/out" "P13: VM12PROD is in state WAIT" "P13"
 expect 1 "prereq inactive" -- "$lmc" prereq --config "$examples/cluster-inactive.json"
 contains "$work/out" "P1: SU cluster SUC1 is INACTIVE" "P1 inactive"
 expect 1 "prereq several" -- "$lmc" prereq --config "$examples/several-conflicts.json" --json "$work/p.json"
-contains "$work/out" "VMS2461 LIVE MIGRATION OF VM 'VM12PROD' NOT POSSIBLE: 4 CONFLICT(S)" "all four conflicts"
+contains "$work/out" "% VMS2461 LIVE MIGRATION OF VM (2,VM12PROD) TO TARGET SU 'ABGSU702' NOT POSSIBLE" "VMS2461"
+[[ $(grep -c "VMS2404" "$work/out") -eq 4 ]] && passes=$((passes + 1)) || { echo "FAIL: four VMS2404 lines"; failures=$((failures + 1)); }
+cp "$work/out" "$work/several-z3.txt"
 for rule in P5 P11 P12 P18; do contains "$work/p.json" "\"rule\": \"$rule\"" "json lists $rule"; done
 expect 1 "prereq several, model engine" -- "$lmc" prereq --config "$examples/several-conflicts.json" --engine model
-contains "$work/out" "4 CONFLICT(S)" "the C++ check agrees"
+if diff <(grep "^%" "$work/several-z3.txt") <(grep "^%" "$work/out") >/dev/null; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: the model's check prints the same conflicts, in the same order, as Z3"
+  failures=$((failures + 1))
+fi
 expect 1 "prereq fragmented /390 memory" -- "$lmc" prereq --config "$examples/vm12prod-fragmented.json"
-contains "$work/out" "P5: VM12PROD needs 2 contiguous units on ABGSU702" "no contiguous piece"
+contains "$work/out" "P5: VM12PROD needs 2 contiguous memory units on ABGSU702" "no contiguous piece"
 expect 0 "prereq contiguous placement" -- "$lmc" prereq --config "$examples/vm12prod-contiguous.json"
 contains "$work/out" "placement on ABGSU702: memory units 3..4 (contiguous)" "placement printed"
 expect 2 "prereq unknown vm" -- "$lmc" prereq --vm NOPE
@@ -170,7 +177,7 @@ expect 1 "no plan" -- "$lmc" plan --config "$plans/no-plan.json" --evacuate ABGS
 contains "$work/out" "NO PLAN" "no plan reported"
 contains "$work/out" "P5 VM23BIG" "the blocking conflict"
 expect 0 "prereq on 64 VMs (Z3 on the configuration's facts)" -- "$lmc" prereq --config "$plans/large-64.json" --vm VM05
-contains "$work/out" "VMS2460 LIVE MIGRATION OF VM 'VM05'" "64-VM prereq"
+contains "$work/out" "VMS2460 LIVE MIGRATION OF VM (6,VM05)" "64-VM prereq"
 expect 2 "the model's check refuses 64 VMs" -- "$lmc" prereq --config "$plans/large-64.json" --engine model
 contains "$work/err" "use --engine z3" "64-VM model engine message"
 expect 2 "prereq unwritable json" -- "$lmc" prereq --json /nonexistent/dir/p.json
@@ -281,7 +288,7 @@ for goal in lm_succeeds lm_rejected abort_in_setup abort_in_memory_copy abort_in
 done
 expect 1 "a mutant's counterexample does not replay on the correct implementation" -- "$lmc" replay "$work/cx-trace.json" --json "$work/r.json"
 contains "$work/out" "disagrees at step 7 (final_copy 0)" "replay names the step"
-contains "$work/out" "vm[0].copy[0]: implementation" "replay names the variable"
+contains "$work/out" "vm[0].copy[" "replay names the variable"
 contains "$work/r.json" '"failed_step": 7' "replay json names the step"
 expect 2 "replay: no such file" -- "$lmc" replay "$work/none.json"
 contains "$work/err" "none.json: cannot open the trace file" "replay missing file message"

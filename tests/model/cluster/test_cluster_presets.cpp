@@ -27,6 +27,7 @@ const std::vector<Golden> kGolden = {
     {"x86-native", Verdict::ok, 57389, 195899, 21, "", 0},
     {"recovery", Verdict::ok, 66, 133, 9, "", 0},
     {"two-vms", Verdict::ok, 1292, 1676, 22, "", 0},
+    {"toctou", Verdict::ok, 50660, 196816, 25, "", 0},
     // Hazards the seed admits: expected to fail, with these counterexamples.
     {"recover-while-alive", Verdict::violation, 86, 152, 4, "I2_single_owner", 4},
     {"p9-gap", Verdict::violation, 40, 45, 9, "P9_guest_network_reachable", 9},
@@ -43,7 +44,7 @@ struct ReducedGolden {
 const std::vector<ReducedGolden> kReduced = {
     {"default", 118521, 440499}, {"x86-local", 7995, 24909}, {"x86-native", 36407, 124948},
     {"recovery", 66, 133},       {"two-vms", 665, 924},      {"recover-while-alive", 86, 152},
-    {"p9-gap", 25, 32},
+    {"p9-gap", 25, 32},          {"toctou", 35318, 137859},
 };
 
 const Golden& full_golden(const std::string& preset) {

@@ -16,7 +16,7 @@ namespace {
 
 std::vector<std::string> rules_of(const std::vector<Conflict>& conflicts) {
   std::vector<std::string> rules;
-  for (const auto& c : conflicts) rules.push_back(c.rule);
+  for (const auto& c : conflicts) rules.push_back(c.rule_id());
   return rules;
 }
 
@@ -49,9 +49,10 @@ TEST_CASE("Four independent violations are all reported", "[cluster][prereq]") {
     CHECK(has(rules, rule));
   }
   for (const auto& c : conflicts) {
-    if (c.rule == "P11") {
-      CHECK(c.message == "VMS2437");
-      CHECK_THAT(c.detail, Catch::Contains("4683"));
+    if (c.rule() == Rule::P11) {
+      CHECK(c.message() == "VMS2437");
+      CHECK(c.cause() == "VMS2437,4683");
+      CHECK_THAT(c.detail(), Catch::Contains("4683"));
     }
   }
 }

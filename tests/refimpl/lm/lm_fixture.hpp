@@ -54,8 +54,8 @@ struct ClusterSnapshot {
             r.attached,
             r.executing_on(),
             r.live_mig_count,
-            in.su(r.su).holds(r.name),
-            in.su(target).holds(r.name),
+            in.su(r.su).holds(vm),
+            in.su(target).holds(vm),
             in.su(target).free_memory(),
             in.definition_owner(vm),
             std::string(r.monjv.bytes().begin(), r.monjv.bytes().end())};

@@ -195,8 +195,8 @@ TEST_CASE("A request that breaks a prerequisite is rejected with every conflict 
   const auto result = lm.run();
   CHECK(result.status == "$AF");
   REQUIRE(result.conflicts.size() == 2);
-  CHECK(result.conflicts[0].message == "VMS2437,4683");
-  CHECK(result.conflicts[1].rule == "P18");
+  CHECK(result.conflicts[0].cause() == "VMS2437,4683");
+  CHECK(result.conflicts[1].rule_id() == "P18");
   CHECK(in.console().ids() == std::vector<std::string>{"VMS2404", "VMS2404", "VMS2461"});
   CHECK(ClusterSnapshot::take(in, 0, 1) == snapshot);
   CHECK(runtime.memory() == nullptr);
