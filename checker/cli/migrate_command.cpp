@@ -47,6 +47,7 @@ struct MigrateArgs {
   std::uint64_t seed = 1;
   std::string monjv_file;
   std::string json_file;
+  std::string source;
   std::string crd_dir;
   std::string record_file;
   bool quiet = false;
@@ -58,10 +59,24 @@ std::string su_names(const cluster::Config& c) {
   return names;
 }
 
-/// The VM: --vm, else the first RUNNING VM the scope lets the operator migrate.
-int pick_vm(const cluster::Config& c, const std::string& name, std::string& error) {
+/// The VM: --vm (on --source when the name is defined on more than one SU,
+/// D1), else the first RUNNING VM the scope lets the operator migrate.
+int pick_vm(const cluster::Config& c, const std::string& name, const std::string& source,
+            std::string& error) {
   if (!name.empty()) {
-    const int v = c.vm_index_by_name(name);
+    int su = -1;
+    for (int s = 0; s < static_cast<int>(c.sus.size()); ++s) {
+      if (c.sus[s].name == source) su = s;
+    }
+    if (!source.empty() && su < 0) {
+      error = fmt::format("--source {}: no such SU (SUs: {})", source, su_names(c));
+      return -1;
+    }
+    if (su < 0 && c.vms_named(name) > 1) {
+      error = fmt::format("--vm {}: defined on more than one SU; name the one with --source", name);
+      return -1;
+    }
+    const int v = su >= 0 ? c.find_vm(name, su) : c.vm_index_by_name(name);
     if (v < 0) error = fmt::format("--vm {}: no such VM in {}", name, c.name);
     return v;
   }
@@ -238,7 +253,7 @@ int run_migrate(const MigrateArgs& args) {
   auto config = load_cluster_config(args.cluster, error);
   int vm = -1;
   int target = -1;
-  if (config) vm = pick_vm(*config, args.vm, error);
+  if (config) vm = pick_vm(*config, args.vm, args.source, error);
   if (vm >= 0) target = pick_target(*config, vm, args.target, error);
   const auto faults = target >= 0 ? parse_faults(args, error) : std::nullopt;
   if (!faults) {
@@ -327,6 +342,8 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--config,-c", args->cluster.config_file, "A JSON configuration file");
   cmd->add_option("--vm", args->vm, "The VM to migrate (default: the first RUNNING VM)");
+  cmd->add_option("--source", args->source,
+                  "The SU the VM belongs to, when its name is defined on more than one SU");
   cmd->add_option("--target", args->target, "The target SU (default: the other SU of its cluster)");
   cmd->add_option("--transport", args->transport,
                   "inproc: the target's data plane in this process; tcp: a target process "

@@ -294,7 +294,7 @@ std::vector<Blocker> explain_blockers(const Config& c, int source, int target,
                     blocker_detail(c, source, target, v, g.instance), {}};
     for (auto& candidate : candidates(c, source, target, v, g.instance)) {
       const bool unblocks = evacuation_possible(candidate.config, source, target);
-      blocker.changes.push_back({std::move(candidate.text), unblocks});
+      blocker.changes.push_back({std::move(candidate.text), unblocks, std::move(candidate.config)});
     }
     blockers.push_back(std::move(blocker));
   }

@@ -13,6 +13,15 @@ bool held_after_lm(const Device& d) {
   return d.kind != DeviceKind::tape && d.kind != DeviceKind::emulated_local_disk;
 }
 
+/// One context for every encoding the planner makes, kept for the process:
+/// deleting a Z3 context that held a plan's encoding took longer than the
+/// search itself (10 s of 18 s for examples/plan/large-64.json, measured
+/// with perf: Z3_del_context); a solver per encoding is cheap to drop.
+z3::context& planner_context() {
+  static z3::context* context = new z3::context;  // never deleted, on purpose
+  return *context;
+}
+
 }  // namespace
 
 bool step_rule_applies(const Vm& vm, Rule rule) {
@@ -21,7 +30,7 @@ bool step_rule_applies(const Vm& vm, Rule rule) {
 
 EvacuationEncoding::EvacuationEncoding(const Config& c, int target, std::vector<int> moving,
                                        const std::vector<std::size_t>& order)
-    : c_(c), target_(target), solver_(ctx_), moving_(std::move(moving)) {
+    : c_(c), target_(target), ctx_(planner_context()), solver_(ctx_), moving_(std::move(moving)) {
   for (std::size_t i = 0; i < moving_.size(); ++i) {
     base_.push_back(read_config_facts(c, moving_[i], target));
     position_.push_back(order.empty() ? ctx_.int_const(fmt::format("position_{}", i).c_str())
@@ -93,6 +102,9 @@ void EvacuationEncoding::add_earlier_vm(SymbolicFacts& f, std::size_t i, std::si
   const auto& vm = c_.vms[moving_[i]];
   const auto& other = c_.vms[moving_[w]];
   const z3::expr earlier = before(w, i);
+  // With the positions fixed (an order to check), a VM placed later adds
+  // nothing: skipping it keeps the step's terms as small as its facts.
+  if (earlier.is_false()) return;
   const z3::expr zero = ctx_.int_val(0);
   f.definitions = f.definitions + z3::ite(earlier, ctx_.int_val(1), zero);
   if (other.name == vm.name) f.name_used = f.name_used || earlier;
@@ -118,16 +130,20 @@ void EvacuationEncoding::encode_step(std::size_t i) {
   for (std::size_t w = 0; w < moving_.size(); ++w) {
     if (w != i) add_earlier_vm(f, i, w);
   }
+  // P7 holds when the index the VM takes at its step fits; the solver picks
+  // it (index_[i]) instead of trying every candidate.
+  f.index_witness = index_[i];
   std::optional<z3::expr> p7;
   rules::for_each_rule(f, [&](const rules::Instance& instance, const z3::expr& holds) {
     if (!step_rule_applies(vm, instance.rule)) return;
     guard(holds, i, instance);
     if (instance.rule == Rule::P7) p7 = guards_.back().literal;
   });
-  // The index the VM gets: the fixed one, or the lowest free one at its step
-  // (as VM2000 assigns it), so the order decides which indexes stay free.
+  // The index the VM gets is the lowest free one at its step (as VM2000
+  // assigns *ANY), so the order decides which indexes stay free.
   if (p7) {
-    solver_.add(z3::implies(*p7, rules::index_assigned(f, index_[i])));
+    const int bound = std::min(c_.sus[target_].max_vm_index, static_cast<int>(f.used_indexes.size()) + 1);
+    solver_.add(z3::implies(*p7, rules::lower_indexes_used(f, index_[i], bound)));
   } else {
     solver_.add(index_[i] == 0);  // a bare definition holds no index
   }

@@ -64,7 +64,7 @@ class EvacuationEncoding {
 
   const cluster::Config& c_;
   int target_;
-  z3::context ctx_;
+  z3::context& ctx_;
   z3::solver solver_;
   std::vector<int> moving_;
   std::vector<cluster::RequestFacts> base_;  ///< each moving VM's facts before any step

@@ -28,6 +28,7 @@ struct PlanStep {
 struct Change {
   std::string text;       ///< what to change, in words
   bool unblocks = false;  ///< planning again with it applied found a plan
+  cluster::Config configuration;  ///< the configuration with the change applied
 };
 
 struct Blocker {

@@ -145,6 +145,7 @@ SymbolicFacts request_facts(const SymbolicRequest& r) {
       .fixed_index = r.vm_index,
       .max_index = r.max_index,
       .used_indexes = r.used_indexes(),
+      .index_witness = std::nullopt,
       .definitions = r.occupants,
       .max_definitions = r.max_definitions,
       .devices = std::move(devices),

@@ -48,6 +48,7 @@ SymbolicFacts symbolic_facts(const cluster::ConcreteFacts& f, FactTerms& t) {
       .fixed_index = t.integer("fixed_index", f.fixed_index),
       .max_index = t.integer("max_index", f.max_index),
       .used_indexes = std::move(used),
+      .index_witness = std::nullopt,
       .definitions = t.integer("definitions", f.definitions),
       .max_definitions = t.integer("max_definitions", f.max_definitions),
       .devices = std::move(devices),

@@ -38,37 +38,38 @@ struct KindInfo {
   ConflictKind kind;
   Rule rule;
   std::vector<const char*> values;
+  const char* name = "";
 };
 
 const std::vector<KindInfo>& kinds() {
   using K = ConflictKind;
   static const std::vector<KindInfo> table = {
-      {K::p1_same_unit, Rule::P1, {"su"}},
-      {K::p1_not_one_cluster, Rule::P1, {"source", "target"}},
-      {K::p1_cluster_inactive, Rule::P1, {"cluster"}},
-      {K::p1_target_unreachable, Rule::P1, {"source", "target"}},
-      {K::p2_architecture, Rule::P2, {"source", "source_arch", "target", "target_arch"}},
-      {K::p3_no_management_cluster, Rule::P3, {"source", "target"}},
-      {K::p4_mode, Rule::P4, {"source", "source_mode", "target", "target_mode"}},
-      {K::p5_memory, Rule::P5, {"vm", "need", "target", "free"}},
-      {K::p5_contiguous, Rule::P5, {"vm", "need", "target", "largest_piece"}},
-      {K::p6_name_used, Rule::P6, {"vm", "target"}},
-      {K::p7_index_used, Rule::P7, {"index", "target", "holder"}},
-      {K::p7_index_above_maximum, Rule::P7, {"index", "target", "max"}},
-      {K::p7_no_free_index, Rule::P7, {"target", "max"}},
-      {K::p8_definitions, Rule::P8, {"target", "max"}},
-      {K::p10_not_generated, Rule::P10, {"device", "target"}},
-      {K::p11_device_assigned, Rule::P11, {"device", "target", "holder"}},
-      {K::p12_cpu_pool, Rule::P12, {"name", "target"}},
-      {K::p12_vm_group, Rule::P12, {"name", "target"}},
-      {K::p12_assignment_set, Rule::P12, {"name", "target"}},
-      {K::p13_wait, Rule::P13, {"vm"}},
-      {K::p14_native_occupied, Rule::P14, {"target"}},
-      {K::p15_rewas, Rule::P15, {"su"}},
-      {K::p16_lm_running, Rule::P16, {"vm", "source"}},
-      {K::p17_config_update, Rule::P17, {"su"}},
-      {K::p18_shutdown, Rule::P18, {"su"}},
-      {K::p19_monitor_system, Rule::P19, {"vm"}},
+      {K::p1_same_unit, Rule::P1, {"su"}, "p1_same_unit"},
+      {K::p1_not_one_cluster, Rule::P1, {"source", "target"}, "p1_not_one_cluster"},
+      {K::p1_cluster_inactive, Rule::P1, {"cluster"}, "p1_cluster_inactive"},
+      {K::p1_target_unreachable, Rule::P1, {"source", "target"}, "p1_target_unreachable"},
+      {K::p2_architecture, Rule::P2, {"source", "source_arch", "target", "target_arch"}, "p2_architecture"},
+      {K::p3_no_management_cluster, Rule::P3, {"source", "target"}, "p3_no_management_cluster"},
+      {K::p4_mode, Rule::P4, {"source", "source_mode", "target", "target_mode"}, "p4_mode"},
+      {K::p5_memory, Rule::P5, {"vm", "need", "target", "free"}, "p5_memory"},
+      {K::p5_contiguous, Rule::P5, {"vm", "need", "target", "largest_piece"}, "p5_contiguous"},
+      {K::p6_name_used, Rule::P6, {"vm", "target"}, "p6_name_used"},
+      {K::p7_index_used, Rule::P7, {"index", "target", "holder"}, "p7_index_used"},
+      {K::p7_index_above_maximum, Rule::P7, {"index", "target", "max"}, "p7_index_above_maximum"},
+      {K::p7_no_free_index, Rule::P7, {"target", "max"}, "p7_no_free_index"},
+      {K::p8_definitions, Rule::P8, {"target", "max"}, "p8_definitions"},
+      {K::p10_not_generated, Rule::P10, {"device", "target"}, "p10_not_generated"},
+      {K::p11_device_assigned, Rule::P11, {"device", "target", "holder"}, "p11_device_assigned"},
+      {K::p12_cpu_pool, Rule::P12, {"name", "target"}, "p12_cpu_pool"},
+      {K::p12_vm_group, Rule::P12, {"name", "target"}, "p12_vm_group"},
+      {K::p12_assignment_set, Rule::P12, {"name", "target"}, "p12_assignment_set"},
+      {K::p13_wait, Rule::P13, {"vm"}, "p13_wait"},
+      {K::p14_native_occupied, Rule::P14, {"target"}, "p14_native_occupied"},
+      {K::p15_rewas, Rule::P15, {"su"}, "p15_rewas"},
+      {K::p16_lm_running, Rule::P16, {"vm", "source"}, "p16_lm_running"},
+      {K::p17_config_update, Rule::P17, {"su"}, "p17_config_update"},
+      {K::p18_shutdown, Rule::P18, {"su"}, "p18_shutdown"},
+      {K::p19_monitor_system, Rule::P19, {"vm"}, "p19_monitor_system"},
   };
   return table;
 }
@@ -151,6 +152,14 @@ const RuleInfo& rule_info(Rule rule) {
 
 int rule_number(Rule rule) {
   return static_cast<int>(rule);
+}
+
+const char* kind_name(ConflictKind kind) {
+  return kind_info(kind).name;
+}
+
+std::size_t conflict_kinds() {
+  return kinds().size();
 }
 
 Rule rule_of(ConflictKind kind) {

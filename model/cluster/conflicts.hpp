@@ -73,6 +73,8 @@ enum class ConflictKind : std::uint8_t {
 };
 
 Rule rule_of(ConflictKind kind);
+const char* kind_name(ConflictKind kind);  ///< "p11_device_assigned"
+std::size_t conflict_kinds();              ///< how many kinds there are
 /// The value names a kind takes, in order.
 std::span<const char* const> value_names(ConflictKind kind);
 

@@ -19,6 +19,7 @@
 // conflicts.hpp. The reference implementation keeps its own check and is
 // held to these definitions by the differential property (properties/).
 
+#include <optional>
 #include <vector>
 
 #include "model/cluster/conflicts.hpp"
@@ -85,6 +86,10 @@ struct RuleFacts {
   I fixed_index;  ///< 0: VM-INDEX=*ANY
   I max_index;
   std::vector<I> used_indexes;  ///< indexes the occupants hold
+  /// A solver's free term for the index the VM takes: P7 then reads
+  /// "index_witness fits" instead of trying every candidate (the planner,
+  /// where the candidates would make P7 quadratic in the VMs that move).
+  std::optional<I> index_witness;
   // P8, P14
   I definitions;  ///< occupants of the target
   I max_definitions;
@@ -144,6 +149,20 @@ B index_assigned(const RuleFacts<B, I>& f, const T& index) {
   return assigned;
 }
 
+/// "No lower index is free": every index below `index` (up to `bound`, past
+/// which some used index would have to repeat) is used. With index_fits, the
+/// index VM2000 assigns to *ANY; linear in the used indexes per index below.
+template <class B, class I, class T>
+B lower_indexes_used(const RuleFacts<B, I>& f, const T& index, int bound) {
+  B all = index >= 1;
+  for (int j = 1; j <= bound; ++j) {
+    B used = f.fixed_index != 0;  // a fixed index is the index, whatever is below
+    for (const auto& u : f.used_indexes) used = used || u == j;
+    all = all && implies(index > j, used);
+  }
+  return all;
+}
+
 /// P5 on SU /390: the VM's memory fits in one piece starting at `start`.
 template <class B, class I, class T>
 B fits_at(const RuleFacts<B, I>& f, const T& start) {
@@ -199,7 +218,7 @@ void for_each_rule(const RuleFacts<B, I>& f, Emit&& emit) {
   emit(Instance{Rule::P5, 0}, f.free_memory >= f.vm_memory);
   if (f.contiguity) emit(Instance{Rule::P5, 1}, contiguous_piece(f));
   emit(Instance{Rule::P6}, !f.name_used);
-  emit(Instance{Rule::P7}, index_available(f));
+  emit(Instance{Rule::P7}, f.index_witness ? index_fits(f, *f.index_witness) : index_available(f));
   emit(Instance{Rule::P8}, f.definitions < f.max_definitions);
   for (const auto& d : f.devices) emit(Instance{Rule::P10, d.device}, d.generated);
   for (const auto& d : f.devices) emit(Instance{Rule::P11, d.device}, device_available(d));

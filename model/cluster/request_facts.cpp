@@ -23,7 +23,11 @@ class StateView {
   unsigned devices_held(int w, int su) const { return devices_held_on(s_, w, su); }
   int index_held(int w, int su) const { return index_held_on(c_, s_, w, su); }
   int free_memory(int su) const { return s_.free_memory[su]; }
-  bool reachable(int from, int to) const { return t_.su_reachable(s_, from, to); }
+  /// Both SUs of the request up and talking over MCNPR: with either off, the
+  /// SU cluster is in ERROR (M3) and no LM is possible (P1).
+  bool reachable(int from, int to) const {
+    return (s_.su_up >> from & 1) && t_.su_reachable(s_, from, to);
+  }
   int vm_state(int w) const { return s_.vm[w].state; }
   bool lm_from(int w, int su) const { return is_active(s_.lm[w]) && s_.lm[w].source == su; }
 
@@ -72,8 +76,13 @@ class ConfigView {
 template <class View>
 class FactReader {
  public:
-  FactReader(const Config& config, const View& view, int vm, int target)
-      : c_(config), view_(view), v_(vm), t_(target), s_(view.owner(vm)) {}
+  FactReader(const Config& config, const View& view, int vm, int target, bool every_device)
+      : c_(config),
+        view_(view),
+        v_(vm),
+        t_(target),
+        s_(view.owner(vm)),
+        every_device_(every_device) {}
 
   RequestFacts read() {
     r_.labels.vm = v_;
@@ -164,7 +173,7 @@ class FactReader {
     const auto& devices = vm().devices;
     r_.labels.device_holder.assign(devices.size(), -1);
     for (int d = 0; d < static_cast<int>(devices.size()); ++d) {
-      if (detached_at_setup(devices[d], source().arch)) continue;
+      if (!every_device_ && detached_at_setup(devices[d], source().arch)) continue;
       rules::DeviceFacts<bool> facts{d, listed(target().devices, devices[d].id),
                                      devices[d].usage == Usage::exclusive, false, false};
       r_.labels.device_holder[d] = holder_of(devices[d].id, facts.exclusive, facts);
@@ -201,6 +210,7 @@ class FactReader {
   int v_;
   int t_;
   int s_;
+  bool every_device_;  ///< an activation assigns every device, an LM not the detached ones
   RequestFacts r_;
 };
 
@@ -250,12 +260,17 @@ std::string su_name(const Config& c, const RequestFacts& r, int item) {
 
 RequestFacts read_request_facts(const Topology& topology, const State& state, int vm, int target) {
   const StateView view(topology, state);
-  return FactReader<StateView>(topology.config(), view, vm, target).read();
+  return FactReader<StateView>(topology.config(), view, vm, target, false).read();
+}
+
+RequestFacts read_activation_facts(const Topology& topology, const State& state, int vm) {
+  const StateView view(topology, state);
+  return FactReader<StateView>(topology.config(), view, vm, state.vm[vm].owner, true).read();
 }
 
 RequestFacts read_config_facts(const Config& config, int vm, int target) {
   const ConfigView view(config);
-  return FactReader<ConfigView>(config, view, vm, target).read();
+  return FactReader<ConfigView>(config, view, vm, target, false).read();
 }
 
 std::vector<int> initial_vm_indexes(const Config& c) {

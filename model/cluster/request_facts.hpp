@@ -39,6 +39,11 @@ struct RequestFacts {
 /// The request of VM `vm` from its owner to `target` in model state `state`.
 RequestFacts read_request_facts(const Topology& topology, const State& state, int vm, int target);
 
+/// What /ACTIVATE-VM-DEFINITION of VM `vm` on its own SU needs, as the facts
+/// of a request to that SU: the memory, an index and every device (none is
+/// detached, as an LM detaches tapes).
+RequestFacts read_activation_facts(const Topology& topology, const State& state, int vm);
+
 /// The same request in the configuration's initial state, without the
 /// model's state (any number of VMs): every unit up, no LM running.
 RequestFacts read_config_facts(const Config& config, int vm, int target);

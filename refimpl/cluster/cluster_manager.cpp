@@ -28,7 +28,6 @@ ClusterManager::ClusterManager(const cluster::Config& config, Clock& clock, Crd&
       isl_up_(index(config.isl_links), true) {
   for (const auto& cluster : config.su_clusters) cluster_active_.push_back(cluster.active);
   view_ = {mu_up_, su_up_, isl_up_, false};
-  update_crd_reach();
   for (int m = 0; m < crd_->mirror_count(); ++m) {
     const auto mirror = crd_->status(m);
     view_.crd_degraded = view_.crd_degraded || mirror.failed || mirror.stale;
@@ -39,7 +38,16 @@ ClusterManager::ClusterManager(const cluster::Config& config, Clock& clock, Crd&
       if (config_.mus[index(m)].name == *holder && mu_reaches_crd(m)) active_ = lease_ = m;
     }
   }
-  if (!active_) take_over(/*announce=*/false);  // the start is not a change
+  if (!active_ && !config_.mus.empty()) {
+    // The first MU takes the role and writes its lease at the start, before
+    // the CM's viewpoint decides which mirrors it reaches: the cluster starts
+    // with a consistent CRD, the lease on every mirror (as the model's initial
+    // state has it), also where, without ISL-E, the other server's MUs are out
+    // of reach (found by the differential property). The start is no change,
+    // so no event.
+    if (crd_->write_text(kLeaseKey, config_.mus.front().name)) active_ = lease_ = 0;
+  }
+  update_crd_reach();
   published_management_ = ref::management_status(config_, view_);
   for (int k = 0; k < static_cast<int>(config_.su_clusters.size()); ++k) {
     published_clusters_.push_back(

@@ -31,11 +31,16 @@ Installation::Installation(cluster::Config config, Clock& clock,
     : config_(std::move(config)), clock_(&clock), user_(std::move(user)) {
   std::filesystem::create_directories(crd_directory);
   crd_ = std::make_unique<Crd>(crd_directory, crd_mirror_names(config_));
-  cm_ = std::make_unique<ClusterManager>(config_, clock, *crd_);
   for (int s = 0; s < static_cast<int>(config_.sus.size()); ++s) {
     sus_.emplace_back(config_.sus[static_cast<std::size_t>(s)], s);
   }
+  // The definitions are on every mirror before the cluster runs (the
+  // model's initial CRD is consistent): written before the Cluster Manager
+  // decides which mirrors its viewpoint reaches, which without ISL-E is not
+  // every one (found by the differential property on two servers without
+  // ISL-E).
   place_vms();
+  cm_ = std::make_unique<ClusterManager>(config_, clock, *crd_);
 }
 
 // VM2000 gives fixed indexes first and then, in configuration order, each

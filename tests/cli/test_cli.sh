@@ -176,6 +176,20 @@ contains "$work/plan.json" '"found": true' "plan json"
 expect 1 "no plan" -- "$lmc" plan --config "$plans/no-plan.json" --evacuate ABGSU701
 contains "$work/out" "NO PLAN" "no plan reported"
 contains "$work/out" "P5 VM23BIG" "the blocking conflict"
+contains "$work/out" "unblocks: raise the memory of ABGSU702 from 8 to 9" "advice planned again"
+# Every step of a plan is accepted, where it stands, by lmc prereq and lmc migrate.
+expect 0 "plan with the configuration after each step" -- "$lmc" plan --config "$plans/order-matters.json" --evacuate ABGSU701 --steps-dir "$work/steps"
+step=0
+for vm in VM22FIX VM21ANY; do
+  expect 0 "step $((step + 1)) ($vm): lmc prereq accepts it" -- "$lmc" prereq --config "$work/steps/step-$step.json" --vm "$vm"
+  contains "$work/out" "VMS2460" "step $((step + 1)): VMS2460"
+  expect 0 "step $((step + 1)) ($vm): lmc migrate runs it" -- "$lmc" migrate --config "$work/steps/step-$step.json" --vm "$vm" --virtual-clock -q
+  step=$((step + 1))
+done
+expect 0 "the last step's configuration has the SU empty" -- "$lmc" prereq --config "$work/steps/step-2.json" --vm VM21ANY --target ABGSU701
+# The reference implementation places fixed indexes before *ANY ones (a *ANY
+# VM listed first used to take the index a fixed one needs: exit 2).
+expect 0 "migrate a configuration whose *ANY VM is listed before a fixed index" -- "$lmc" migrate --config "$plans/order-matters.json" --virtual-clock -q
 expect 0 "prereq on 64 VMs (Z3 on the configuration's facts)" -- "$lmc" prereq --config "$plans/large-64.json" --vm VM05
 contains "$work/out" "VMS2460 LIVE MIGRATION OF VM (6,VM05)" "64-VM prereq"
 expect 2 "the model's check refuses 64 VMs" -- "$lmc" prereq --config "$plans/large-64.json" --engine model

@@ -139,6 +139,11 @@ std::vector<BadCase> bad_cases() {
       {"duplicate VM name", "default",
        [](Json& c) { c["vms"].push_back(second_vm("VM12PROD", 3)); }, "vms[1].name",
        "duplicate name \"VM12PROD\""},
+      {"a device held outside the configuration used shared (P11)", "default",
+       [](Json& c) {
+         c["sus"][0]["exclusively_used"] = Json::array({"5F01"});
+       },
+       "vms[0].devices[2].id", "exclusively used by another VM on SU \"ABGSU701\""},
       {"fixed VM index out of range (P7)", "default", [](Json& c) { c["vms"][0]["index"] = 5; },
        "vms[0].index", "VM index 5 outside 1..4"},
       {"VM index 0", "default", [](Json& c) { c["vms"][0]["index"] = 0; }, "vms[0].index",
@@ -234,10 +239,10 @@ std::vector<BadCase> bad_cases() {
 
 TEST_CASE("Every preset parses and validates", "[config]") {
   const auto names = preset_names();
-  REQUIRE(names.size() == 7);
+  REQUIRE(names.size() == 8);
   CHECK(names.front() == "default");
   for (const auto& expected : {"default", "x86-local", "x86-native", "recovery",
-                               "recover-while-alive", "p9-gap", "two-vms"}) {
+                               "recover-while-alive", "p9-gap", "two-vms", "toctou"}) {
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }
   for (const auto& name : names) {
@@ -415,6 +420,38 @@ TEST_CASE("A key given twice is reported, not silently replaced", "[config]") {
   const ConfigError nested = error_of(
       R"({"vms": [{"name": "a"}, {"devices": [{"id": "1"}, {"id": "2", "kind": "disk", "id": "3"}]}]})");
   CHECK(nested.field == "vms[1].devices[1].id");
+}
+
+TEST_CASE("One VM name may be defined once on each SU of a cluster (D1)", "[config]") {
+  Json document = preset_document("default");
+  Json twin = second_vm("VM12PROD", 3);
+  twin["su"] = "ABGSU702";
+  document["vms"].push_back(twin);
+  ConfigError error;
+  const auto config = parse_config(document.dump(), "twins.json", error);
+  INFO(error.to_string());
+  REQUIRE(config.has_value());
+  CHECK(config->vms_named("VM12PROD") == 2);
+  CHECK(config->find_vm("VM12PROD", 1) == 1);
+  CHECK(config->find_vm("VM12PROD", 0) == 0);
+  document["vms"].push_back(second_vm("VM12PROD", 4));  // a second one on ABGSU701
+  CHECK_FALSE(parse_config(document.dump(), "twins.json", error).has_value());
+  CHECK(error.field == "vms[2].name");
+}
+
+TEST_CASE("A configuration written back to JSON reads as the same configuration", "[config]") {
+  for (const auto& name : preset_names()) {
+    INFO(name);
+    const Config config = load_preset(name);
+    const auto text = config_to_json(config);
+    ConfigError error;
+    const auto again = parse_config(text, name, error);
+    INFO(error.to_string());
+    REQUIRE(again.has_value());
+    CHECK(config_to_json(*again) == text);
+    CHECK(again->vms.size() == config.vms.size());
+    CHECK(again->sus[0].memory_map.size() == config.sus[0].memory_map.size());
+  }
 }
 
 TEST_CASE("validate_config checks configurations built in code", "[config]") {
