@@ -48,6 +48,7 @@ class LinkChannel : public TargetChannel {
   LinkChannel(TargetChannel& inner, LinkModel& link) : inner_(inner), link_(link) {}
   int streams() const override { return inner_.streams(); }
   void send(const FrameHeader& header, std::span<const std::byte> payload) override;
+  bool needs_stable_payload() const override { return inner_.needs_stable_payload(); }
   Reply request(const ControlRequest& request) override;
 
  private:

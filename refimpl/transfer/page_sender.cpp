@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <exception>
 #include <stdexcept>
 #include <thread>
@@ -116,6 +117,9 @@ void PageSender::run_threaded(bool bulk) {
 PassStats send_dirty_naive(const GuestMemory& source, DirtyBitmap& dirty, TargetChannel& channel) {
   const auto start = steady::now();
   PassStats stats;
+  // Same rule as the optimized loop: a channel that reads the payload twice
+  // gets a copy, since the guest may write the page during the send.
+  std::vector<std::byte> copy(channel.needs_stable_payload() ? kPageSize : 0);
   for (std::size_t p = 0; p < source.pages(); ++p) {
     if (!dirty.test_and_clear(p)) continue;
     FrameHeader h;
@@ -123,8 +127,13 @@ PassStats send_dirty_naive(const GuestMemory& source, DirtyBitmap& dirty, Target
     h.first_page = p;
     h.page_count = 1;
     h.payload_bytes = kPageSize;
+    std::span<const std::byte> payload = source.page(p);
+    if (!copy.empty()) {
+      std::memcpy(copy.data(), payload.data(), kPageSize);
+      payload = copy;
+    }
     try {
-      channel.send(h, source.page(p));
+      channel.send(h, payload);
     } catch (...) {
       dirty.mark(p);
       throw;

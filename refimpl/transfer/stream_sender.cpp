@@ -31,6 +31,7 @@ StreamSender::StreamSender(int index, int streams, const GuestMemory& source, Di
       channel_(channel),
       options_(options),
       compressor_(options.codec),
+      stable_payload_(options.checksum || channel.needs_stable_payload()),
       delta_(kDeltaLimit) {
   if (options.codec != Codec::none) {
     packed_.resize(Compressor::bound(options.codec, options.max_run_pages * kPageSize));
@@ -40,6 +41,7 @@ StreamSender::StreamSender(int index, int streams, const GuestMemory& source, Di
 void StreamSender::send_chunk(std::size_t chunk, bool bulk,
                               const std::function<void()>& after_batch) {
   use_cache_ = options_.delta && !bulk;
+  use_staging_ = use_cache_ || stable_payload_;
   if (use_cache_ && !cache_) make_cache();
   const std::size_t first_word = chunk * kChunkPages / 64;
   const std::size_t end_word = std::min(dirty_.words(), first_word + kChunkPages / 64);
@@ -82,7 +84,7 @@ void StreamSender::flush_run(const std::function<void()>& after_batch) {
 }
 
 void StreamSender::send_run() {
-  if (use_cache_ && staging_.size() < run_count_ * kPageSize) {
+  if (use_staging_ && staging_.size() < run_count_ * kPageSize) {
     staging_.resize(options_.max_run_pages * kPageSize);
   }
   piece_kind_ = Kind::none;
@@ -94,14 +96,20 @@ void StreamSender::send_run() {
 void StreamSender::classify_page(std::size_t i) {
   const std::size_t page = run_first_ + i;
   const std::byte* now = source_.page(page).data();
+  // A zero marker may go for a page the guest writes right now: its bit was
+  // cleared before this read, so the write marks it again.
   if (options_.detect_zero && is_zero_page(now)) return add_to_piece(Kind::zero, i);
-  if (use_cache_) {
-    // Send a snapshot, never the live page: the cache must hold exactly the
-    // bytes the target got, or the next delta would be applied to other bytes.
+  if (use_staging_) {
+    // Send a snapshot, never the live page. The cache must hold exactly the
+    // bytes the target got, or the next delta would be applied to other
+    // bytes; a checksum must cover exactly the bytes that go on the wire.
+    // The bit was cleared before this copy, so a later write goes next pass.
     std::byte* snap = staging_.data() + i * kPageSize;
     std::memcpy(snap, now, kPageSize);
-    if (try_delta(page, snap)) return;
-    cache_store(page, snap);
+    if (use_cache_) {
+      if (try_delta(page, snap)) return;
+      cache_store(page, snap);
+    }
   }
   add_to_piece(Kind::raw, i);
 }
@@ -122,7 +130,7 @@ void StreamSender::end_piece() {
     send_zero(first, piece_count_);
   } else {
     const std::byte* bytes =
-        use_cache_ ? staging_.data() + piece_start_ * kPageSize : source_.page(first).data();
+        use_staging_ ? staging_.data() + piece_start_ * kPageSize : source_.page(first).data();
     send_raw(first, piece_count_, bytes);
   }
   piece_count_ = 0;

@@ -54,13 +54,17 @@ class StreamSender {
   const TransferOptions& options_;
   Compressor compressor_;
   PassStats stats_;
-  bool use_cache_ = false;  ///< delta on and past the bulk pass: every page goes via the cache
+  /// Pages go from a copy, never from live memory: the channel or the
+  /// checksum reads a payload twice, and the guest may write in between.
+  bool stable_payload_ = false;
+  bool use_cache_ = false;    ///< delta on and past the bulk pass: every page goes via the cache
+  bool use_staging_ = false;  ///< this chunk's pages are copied to staging_ first
   // The run being built: pages run_first_ .. run_first_ + run_count_ - 1.
   std::size_t run_first_ = 0, run_count_ = 0;
   // The piece of the run being classified: consecutive pages of one kind.
   Kind piece_kind_ = Kind::none;
   std::size_t piece_start_ = 0, piece_count_ = 0;
-  std::vector<std::byte> staging_;         ///< snapshot of the run when the cache is in use
+  std::vector<std::byte> staging_;         ///< snapshot of the run (use_staging_)
   std::vector<std::byte> packed_;          ///< the compressed run
   std::vector<std::byte> delta_;           ///< the encoded delta of one page
   std::optional<GuestMemory> cache_;       ///< last-sent copies (lazy: delta only)

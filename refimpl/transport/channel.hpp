@@ -17,6 +17,19 @@ class TransportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The target refused what arrived (a checksum mismatch, a malformed frame)
+/// and ended the session. The link carried the bytes: the operator must hear
+/// the target's reason, not the socket error the source sees afterwards.
+class TargetRejected : public TransportError {
+ public:
+  explicit TargetRejected(const std::string& reason)
+      : TransportError("the target rejected a frame: " + reason), reason_(reason) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
 class TargetChannel {
  public:
   virtual ~TargetChannel() = default;
@@ -25,6 +38,12 @@ class TargetChannel {
   /// Sends one frame on header.stream. Safe to call from one thread per
   /// stream at once. Throws TransportError when the link is down.
   virtual void send(const FrameHeader& header, std::span<const std::byte> payload) = 0;
+  /// True when send reads the payload more than once (a checksum, then the
+  /// copy onto the wire): the bytes must not change during the call, so the
+  /// sender hands it a copy of guest pages instead of the live pages. A
+  /// channel that reads them once may take live pages: a guest write that
+  /// tears the copy also marks the page dirty again, so it goes again.
+  virtual bool needs_stable_payload() const { return false; }
   /// Sends a control request and waits for the reply. The target handles it
   /// only after every frame sent before it, on every stream, has been applied.
   /// Throws TransportError when the link is down.

@@ -22,6 +22,7 @@ enum class FrameKind : std::uint8_t {
   control = 5,           ///< a ControlRequest; payload: its data
   reply = 6,             ///< the reply to the last control request
   sync = 7,              ///< end-of-round marker on a data stream
+  abort = 8,             ///< target to source, on the control stream: why it ends the session
 };
 
 enum class Codec : std::uint8_t { none = 0, lz4 = 1, zstd = 2 };

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,15 @@ struct Session {
   void shutdown_all() const {
     ::shutdown(control, SHUT_RDWR);
     for (const int fd : data) ::shutdown(fd, SHUT_RDWR);
+  }
+  /// Makes the close of every data connection a reset. After a shutdown
+  /// Linux no longer opens the receive window, so a source blocked in send on
+  /// a full window would wait out the FIN-WAIT-2 timeout (a minute or more);
+  /// the reset fails that send at once. The control connection keeps its
+  /// orderly close: the abort frame on it must arrive.
+  void reset_data_on_close() const {
+    const linger abortive{1, 0};
+    for (const int fd : data) ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
   }
 };
 
@@ -101,11 +111,41 @@ bool accept_session(int listen_fd, int streams, Session& session) {
   return true;
 }
 
+/// Writes on the control connection: replies from the control thread, and
+/// the abort frame from whichever thread ends the session.
+class ControlWriter {
+ public:
+  explicit ControlWriter(int fd) : fd_(fd) {}
+  void reply(const Reply& reply) {
+    FrameHeader header;
+    const auto payload = tcp::reply_payload(reply, header);
+    std::lock_guard lock(mutex_);
+    tcp::send_frame(fd_, header, payload);
+  }
+  /// Best effort: the source may be gone already. A bounded wait, since the
+  /// session ends right after.
+  void abort(const std::string& reason) {
+    const timeval limit{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    std::lock_guard lock(mutex_);
+    try {
+      tcp::send_abort(fd_, reason);
+    } catch (const TransportError&) {
+      // nobody to tell
+    }
+  }
+
+ private:
+  int fd_;
+  std::mutex mutex_;
+};
+
 /// How far each data stream has been applied, and whether the session broke.
 class Progress {
  public:
-  Progress(int streams, const Session& session)
+  Progress(int streams, const Session& session, ControlWriter& control)
       : session_(session),
+        control_(control),
         synced_(static_cast<std::size_t>(streams), 0),
         ended_(static_cast<std::size_t>(streams), false) {}
 
@@ -122,15 +162,20 @@ class Progress {
     changed_.notify_all();
   }
   /// A broken session ends at once: every connection is shut so that the
-  /// source's next call fails and the other threads stop reading.
+  /// source's next call fails and the other threads stop reading. The reason
+  /// goes to the source first: all it sees of the shutdown is EPIPE or a reset.
   void fail(const std::string& why) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_ || failed_) return;
+      // Written before failed_ is set: once the control thread sees it, the
+      // session stops and the control connection closes.
+      control_.abort(why);
       failed_ = true;
       why_ = why;
       changed_.notify_all();
     }
+    session_.reset_data_on_close();
     session_.shutdown_all();
   }
   void stop() {
@@ -168,6 +213,7 @@ class Progress {
 
  private:
   const Session& session_;
+  ControlWriter& control_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<std::uint64_t> synced_;
@@ -197,19 +243,15 @@ void apply_stream(int fd, int stream, TargetRuntime& runtime, Progress& progress
     progress.ended(stream);
   } catch (const tcp::PeerGone&) {
     progress.ended(stream);
+  } catch (const TargetRejected& error) {
+    progress.fail(fmt::format("{} (stream {})", error.reason(), stream));
   } catch (const std::exception& error) {
-    progress.fail(fmt::format("stream {}: {}", stream, error.what()));
+    progress.fail(fmt::format("{} (stream {})", error.what(), stream));
   }
 }
 
-void send_reply(int fd, const Reply& reply) {
-  FrameHeader header;
-  const auto payload = tcp::reply_payload(reply, header);
-  tcp::send_frame(fd, header, payload);
-}
-
 /// Answers control requests in order until shutdown or the source goes.
-void serve_control(int fd, TargetRuntime& runtime, Progress& progress) {
+void serve_control(int fd, ControlWriter& writer, TargetRuntime& runtime, Progress& progress) {
   FrameHeader header;
   std::vector<std::byte> payload;
   std::uint64_t sequence = 0;
@@ -218,7 +260,7 @@ void serve_control(int fd, TargetRuntime& runtime, Progress& progress) {
       const auto request = tcp::control_request(header, std::move(payload));
       if (!progress.wait_synced(++sequence)) return;
       if (request.op == Control::shutdown) {
-        send_reply(fd, Reply{});
+        writer.reply(Reply{});
         return;
       }
       Reply reply;
@@ -227,7 +269,7 @@ void serve_control(int fd, TargetRuntime& runtime, Progress& progress) {
       } catch (const std::exception& error) {
         reply = Reply{false, error.what(), {}};  // the target refuses; the link is fine
       }
-      send_reply(fd, reply);
+      writer.reply(reply);
     }
   } catch (const tcp::PeerGone&) {
     // the source went away
@@ -286,13 +328,14 @@ void close_inherited(int keep) {
 int serve_target(int listen_fd, int streams, TargetRuntime& runtime) {
   Session session;
   if (!accept_session(listen_fd, streams, session)) return 3;
-  Progress progress(streams, session);
+  ControlWriter control(session.control);
+  Progress progress(streams, session, control);
   std::vector<std::thread> appliers;
   for (int s = 0; s < streams; ++s) {
     appliers.emplace_back(apply_stream, session.data[static_cast<std::size_t>(s)], s,
                           std::ref(runtime), std::ref(progress));
   }
-  serve_control(session.control, runtime, progress);
+  serve_control(session.control, control, runtime, progress);
   const bool failed = progress.failed();
   progress.stop();
   for (auto& thread : appliers) thread.join();

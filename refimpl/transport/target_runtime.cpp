@@ -55,8 +55,9 @@ Reply refuse(std::string error) {
   return Reply{false, std::move(error), {}};
 }
 
+/// The frame arrived but is wrong: the target refuses it (not a broken link).
 [[noreturn]] void malformed(const std::string& what) {
-  throw TransportError("bad frame: " + what);
+  throw TargetRejected("bad frame: " + what);
 }
 
 }  // namespace
@@ -64,7 +65,7 @@ Reply refuse(std::string error) {
 void TargetRuntime::Impl::check_frame(const FrameHeader& h,
                                       std::span<const std::byte> payload) const {
   if (h.magic != kFrameMagic) malformed("wrong magic");
-  if (!memory) throw TransportError("page frame before allocate");
+  if (!memory) throw TargetRejected("page frame before allocate");
   if (h.payload_bytes != payload.size()) malformed("payload size differs from the header");
   if (h.page_count == 0) malformed("no pages");
   if (h.first_page > memory->pages() || h.page_count > memory->pages() - h.first_page) {
@@ -72,7 +73,7 @@ void TargetRuntime::Impl::check_frame(const FrameHeader& h,
                           h.first_page + h.page_count, memory->pages()));
   }
   if (h.checksum != 0 && XXH3_64bits(payload.data(), payload.size()) != h.checksum) {
-    throw TransportError("bad frame: checksum mismatch");
+    throw TargetRejected(fmt::format("checksum mismatch in a frame of {} bytes", payload.size()));
   }
 }
 

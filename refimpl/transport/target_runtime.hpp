@@ -30,7 +30,8 @@ class TargetRuntime {
 
   /// Applies one page frame (pages, zero_pages, compressed_pages,
   /// delta_page). Frames for distinct pages may be applied from several
-  /// threads at once. Throws TransportError on a malformed frame.
+  /// threads at once. Throws TargetRejected on a malformed frame or a
+  /// checksum mismatch.
   void apply(const FrameHeader& header, std::span<const std::byte> payload);
   /// Handles one control request (allocate, cpu_state, resume, release,
   /// digest, dump).

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -37,7 +38,7 @@ namespace {
 bool known_kind(FrameKind kind) {
   const auto k = static_cast<std::uint8_t>(kind);
   return k >= static_cast<std::uint8_t>(FrameKind::pages) &&
-         k <= static_cast<std::uint8_t>(FrameKind::sync);
+         k <= static_cast<std::uint8_t>(FrameKind::abort);
 }
 
 std::uint64_t checksum(std::span<const std::byte> payload) {
@@ -113,8 +114,7 @@ bool receive_frame(int fd, FrameHeader& header, std::vector<std::byte>& payload)
     throw PeerGone("receive: the peer closed the connection mid-frame");
   }
   if (checksum(payload) != header.checksum) {
-    throw TransportError(
-        fmt::format("receive: checksum mismatch in a frame of {} bytes", payload.size()));
+    throw TransportError(fmt::format("checksum mismatch in a frame of {} bytes", payload.size()));
   }
   return true;
 }
@@ -156,6 +156,16 @@ Reply reply_from(const FrameHeader& header, std::span<const std::byte> payload) 
   reply.error.assign(reinterpret_cast<const char*>(payload.data()), error_bytes);
   reply.data.assign(payload.begin() + static_cast<std::ptrdiff_t>(error_bytes), payload.end());
   return reply;
+}
+
+void send_abort(int fd, const std::string& reason) {
+  FrameHeader header;
+  header.kind = FrameKind::abort;
+  send_frame(fd, header, std::as_bytes(std::span(reason.data(), reason.size())));
+}
+
+std::string abort_reason(std::span<const std::byte> payload) {
+  return {reinterpret_cast<const char*>(payload.data()), payload.size()};
 }
 
 void set_timeouts(int fd, std::chrono::milliseconds timeout) {
@@ -206,6 +216,7 @@ std::unique_ptr<TcpChannel> TcpChannel::connect(std::uint16_t port, int streams,
                                                 TcpOptions options) {
   if (streams < 1 || streams > 0xFFFF) throw std::invalid_argument("streams must be 1..65535");
   std::unique_ptr<TcpChannel> channel(new TcpChannel());
+  channel->options_ = options;
   channel->control_fd_ = connect_one(port, tcp::Role::control, 0, streams, options.timeout);
   for (int s = 0; s < streams; ++s) {
     auto stream = std::make_unique<Stream>();
@@ -231,7 +242,8 @@ void TcpChannel::close() {
   for (auto& stream : streams_) ::shutdown(stream->fd, SHUT_RDWR);
 }
 
-void TcpChannel::fail(const TransportError& error) {
+template <typename Error>
+void TcpChannel::fail(const Error& error) {
   {
     std::lock_guard lock(why_mutex_);
     if (why_broken_.empty()) why_broken_ = error.what();
@@ -240,9 +252,45 @@ void TcpChannel::fail(const TransportError& error) {
   throw error;
 }
 
+std::optional<std::string> TcpChannel::read_target_reason() {
+  {
+    // Another stream may have read it already: every stream then fails alike.
+    std::lock_guard lock(why_mutex_);
+    if (rejected_) return rejected_;
+  }
+  if (broken_) return std::nullopt;  // our own close: nothing more will arrive
+  pollfd wait{control_fd_, POLLIN, 0};
+  int ready = 0;
+  do {
+    ready = ::poll(&wait, 1, static_cast<int>(options_.reason_wait.count()));
+  } while (ready < 0 && errno == EINTR);
+  if (ready <= 0) return std::nullopt;
+  FrameHeader header;
+  std::vector<std::byte> payload;
+  try {
+    if (!tcp::receive_frame(control_fd_, header, payload)) return std::nullopt;
+  } catch (const TransportError&) {
+    return std::nullopt;  // reset or garbage: the target died without a word
+  }
+  if (header.kind != FrameKind::abort) return std::nullopt;
+  std::lock_guard lock(why_mutex_);
+  rejected_ = tcp::abort_reason(payload);
+  return rejected_;
+}
+
+void TcpChannel::fail_after_peer_gone(const tcp::PeerGone& error, bool control_locked) {
+  // A target that rejected a frame wrote why on the control connection before
+  // it shut the connections: the EPIPE or reset seen here is only the echo.
+  std::unique_lock control(control_mutex_, std::defer_lock);
+  if (!control_locked) control.lock();
+  if (const auto reason = read_target_reason()) fail(TargetRejected(*reason));
+  fail(error);
+}
+
 void TcpChannel::check_open() const {
   if (!broken_) return;
   std::lock_guard lock(why_mutex_);
+  if (rejected_) throw TargetRejected(*rejected_);
   throw TransportError("the link is down: " + why_broken_);
 }
 
@@ -251,9 +299,13 @@ void TcpChannel::send(const FrameHeader& header, std::span<const std::byte> payl
   check_open();
   // A page travels on the stream its header names.
   auto& stream = *streams_[header.stream];
-  std::lock_guard lock(stream.mutex);
   try {
+    std::lock_guard lock(stream.mutex);
     tcp::send_frame(stream.fd, header, payload);
+  } catch (const tcp::PeerGone& error) {
+    // Without the stream's lock: request() takes the control lock, then the
+    // streams' locks, and the reason is read under the control lock.
+    fail_after_peer_gone(error, false);
   } catch (const TransportError& error) {
     fail(error);
   }
@@ -278,7 +330,18 @@ Reply TcpChannel::request(const ControlRequest& request) {
     if (!tcp::receive_frame(control_fd_, header, payload)) {
       throw TransportError("the target closed the control connection");
     }
+    if (header.kind == FrameKind::abort) {
+      {
+        std::lock_guard why(why_mutex_);
+        rejected_ = tcp::abort_reason(payload);
+      }
+      fail(TargetRejected(tcp::abort_reason(payload)));
+    }
     return tcp::reply_from(header, payload);
+  } catch (const tcp::PeerGone& error) {
+    fail_after_peer_gone(error, true);
+  } catch (const TargetRejected&) {
+    throw;  // failed above already
   } catch (const TransportError& error) {
     fail(error);
   }

@@ -4,13 +4,16 @@
 // FrameHeader as it is, then the payload; the sender fills the XXH3-64
 // checksum of the payload and the receiver checks it. A control request is
 // preceded by a sync frame on every data stream, and the target answers only
-// once each stream has been applied up to its sync.
+// once each stream has been applied up to its sync. A target that rejects a
+// frame writes an abort frame with its reason on the control connection before
+// it shuts every connection, so that the source can tell the operator why.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -63,6 +66,9 @@ FrameHeader control_header(const ControlRequest& request);
 ControlRequest control_request(const FrameHeader& header, std::vector<std::byte> payload);
 std::vector<std::byte> reply_payload(const Reply& reply, FrameHeader& header);
 Reply reply_from(const FrameHeader& header, std::span<const std::byte> payload);
+/// The target's last word before it ends a session: kind abort, the reason as payload.
+void send_abort(int fd, const std::string& reason);
+std::string abort_reason(std::span<const std::byte> payload);
 
 /// Socket timeouts so that a hung peer ends as a TransportError, not a hang.
 void set_timeouts(int fd, std::chrono::milliseconds timeout);
@@ -72,6 +78,10 @@ void set_timeouts(int fd, std::chrono::milliseconds timeout);
 struct TcpOptions {
   /// A send or a reply that takes longer fails the link.
   std::chrono::milliseconds timeout{60000};
+  /// After the target closed a connection: how long to wait for the abort
+  /// frame with its reason. The target writes it before closing, so it is
+  /// there at once unless the target died without one (then EOF ends the wait).
+  std::chrono::milliseconds reason_wait{2000};
 };
 
 class TcpChannel : public TargetChannel {
@@ -85,7 +95,11 @@ class TcpChannel : public TargetChannel {
   TcpChannel& operator=(const TcpChannel&) = delete;
 
   int streams() const override { return static_cast<int>(streams_.size()); }
+  /// Throws TargetRejected when the target refused a frame (its reason),
+  /// TransportError for every other failure.
   void send(const FrameHeader& header, std::span<const std::byte> payload) override;
+  /// The checksum and the socket both read the payload.
+  bool needs_stable_payload() const override { return true; }
   Reply request(const ControlRequest& request) override;
   /// Closes every connection; the target process sees its source go.
   void close();
@@ -98,15 +112,22 @@ class TcpChannel : public TargetChannel {
     std::mutex mutex;
   };
   TcpChannel() = default;
-  [[noreturn]] void fail(const TransportError& error);
+  template <typename Error>
+  [[noreturn]] void fail(const Error& error);
+  /// The target went away: fails with its reason when it gave one.
+  [[noreturn]] void fail_after_peer_gone(const tcp::PeerGone& error, bool control_locked);
+  /// Reads the abort frame the target may have written; needs control_mutex_.
+  std::optional<std::string> read_target_reason();
   void check_open() const;
 
+  TcpOptions options_;
   int control_fd_ = -1;
   std::mutex control_mutex_;
   std::vector<std::unique_ptr<Stream>> streams_;
   std::uint64_t requests_ = 0;
   std::atomic<bool> broken_{false};
   std::string why_broken_;
+  std::optional<std::string> rejected_;  ///< the target's reason, once it gave one
   mutable std::mutex why_mutex_;
 };
 

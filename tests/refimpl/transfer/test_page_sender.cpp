@@ -1,4 +1,8 @@
+#include <xxhash.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <memory>
 
 #include "fixture.hpp"
 #include "refimpl/transfer/page_sender.hpp"
@@ -188,4 +192,94 @@ TEST_CASE("page sender rejects options the channel cannot carry", "[transfer]") 
   o.streams = 1;
   o.max_run_pages = 0;
   CHECK_THROWS_AS(PageSender(pair.source, pair.dirty, pair.channel, o), std::invalid_argument);
+}
+
+namespace {
+
+/// Reads every payload twice, as the TCP channel does (the checksum, then the
+/// copy onto the wire), and has the guest write each page of the frame in
+/// between: the race of a real-time LM over TCP, made certain.
+class GuestWritesDuringSend : public TargetChannel {
+ public:
+  explicit GuestWritesDuringSend(Pair& pair)
+      : pair_(pair), written_(std::make_unique<std::atomic<bool>[]>(pair.source.pages())) {}
+  int streams() const override { return pair_.channel.streams(); }
+  bool needs_stable_payload() const override { return true; }
+  void send(const FrameHeader& h, std::span<const std::byte> payload) override {
+    const auto before = XXH3_64bits(payload.data(), payload.size());
+    if (writing && h.kind != FrameKind::sync) {
+      for (std::uint64_t p = h.first_page; p < h.first_page + h.page_count; ++p) write(p);
+    }
+    if (XXH3_64bits(payload.data(), payload.size()) != before) changed_payloads.fetch_add(1);
+    pair_.channel.send(h, payload);
+  }
+  Reply request(const ControlRequest& r) override { return pair_.channel.request(r); }
+  bool written(std::size_t page) const { return written_[page].load(); }
+
+  bool writing = true;
+  std::atomic<int> changed_payloads{0};
+
+ private:
+  /// As the guest does: change a word of the page, then mark it.
+  void write(std::size_t page) {
+    auto bytes = pair_.source.page(page);
+    const std::uint64_t word = (page << 1) | 1;  // never zero: a zero page changes too
+    std::memcpy(bytes.data() + 64, &word, sizeof word);
+    pair_.dirty.mark(page);
+    written_[page].store(true);
+  }
+
+  Pair& pair_;
+  std::unique_ptr<std::atomic<bool>[]> written_;
+};
+
+}  // namespace
+
+TEST_CASE("a page written while its frame is sent goes as it was read and is sent again",
+          "[transfer]") {
+  struct Setting {
+    Codec codec;
+    bool delta;
+    int streams;
+  };
+  for (const Setting c : {Setting{Codec::none, false, 1}, Setting{Codec::none, false, 2},
+                          Setting{Codec::lz4, false, 1}, Setting{Codec::zstd, false, 2},
+                          Setting{Codec::none, true, 1}, Setting{Codec::none, true, 2}}) {
+    INFO("codec " << int(c.codec) << " delta " << c.delta << " streams " << c.streams);
+    Pair pair(2100, {.zero_fraction = 0.3}, c.streams);
+    GuestWritesDuringSend channel(pair);
+    TransferOptions o;
+    o.codec = c.codec;
+    o.delta = c.delta;
+    o.streams = c.streams;
+    o.checksum = true;  // the in-process target checks it, as the TCP target does
+    PageSender sender(pair.source, pair.dirty, channel, o);
+    pair.dirty.mark_all();
+    sender.send_dirty();  // the bulk pass: no cache, still copies
+    sender.send_dirty();  // past the bulk pass: with delta, via the cache
+    // No payload changed under the channel, and the target took every frame.
+    CHECK(channel.changed_payloads.load() == 0);
+    // The bit of every page was cleared before its bytes were read, so each
+    // write made during the send left its page dirty for the next pass.
+    for (std::size_t p = 0; p < pair.source.pages(); ++p) {
+      if (channel.written(p)) REQUIRE(pair.dirty.test(p));
+    }
+    channel.writing = false;  // the guest is suspended: the final copy
+    sender.send_dirty();
+    CHECK(pair.dirty.count() == 0);
+    CHECK(pair.target_equals_source());
+  }
+}
+
+TEST_CASE("the naive loop also sends a copy to a channel that reads the payload twice",
+          "[transfer]") {
+  Pair pair(300, {});
+  GuestWritesDuringSend channel(pair);
+  pair.dirty.mark_all();
+  send_dirty_naive(pair.source, pair.dirty, channel);
+  CHECK(channel.changed_payloads.load() == 0);
+  CHECK(pair.dirty.count() == 300);  // each page written during its send: dirty again
+  channel.writing = false;
+  send_dirty_naive(pair.source, pair.dirty, channel);
+  CHECK(pair.target_equals_source());
 }

@@ -159,6 +159,10 @@ TEST_CASE("target: checksums are verified when present", "[transport]") {
   CHECK_NOTHROW(t.apply(h, page));
   page[100] ^= std::byte{1};
   CHECK_THROWS_WITH(t.apply(h, page), Catch::Contains("checksum"));
+  // A rejected frame, not a broken link: the LM names it as such.
+  CHECK_THROWS_AS(t.apply(h, page), TargetRejected);
+  CHECK_THROWS_WITH(t.apply(h, page),
+                    Catch::StartsWith("the target rejected a frame: checksum mismatch"));
 }
 
 TEST_CASE("target: dump writes the memory to a file", "[transport]") {

@@ -170,6 +170,74 @@ TEST_CASE("TCP: the target detects a checksum mismatch and ends the session", "[
   CHECK(wait_target_process(target.process) == 2);
 }
 
+/// The reason a call failed with, or "" when it did not throw.
+template <typename Call>
+std::string failure_of(Call&& call) {
+  try {
+    call();
+  } catch (const TransportError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST_CASE("TCP: a frame the target rejects is reported as the target's reason, not as EPIPE",
+          "[tcp]") {
+  // The source goes on sending after the bad frame, as a pass does; the
+  // target has shut the connections by then, so a send fails (EPIPE, reset)
+  // and must carry the reason the target gave, not the socket's errno.
+  Target target;
+  const auto memory = source_memory();
+  REQUIRE(target.channel->request({Control::allocate, kPages, {}}).ok);
+  auto header = pages_header(1, 0, 1);
+  header.checksum = 0x1234;
+  target.channel->send(header, memory.page(0));
+  std::string why;
+  for (int i = 0; i < 100000 && why.empty(); ++i) {
+    why = failure_of([&] {
+      target.channel->send(pages_header(0, 8, 8), {memory.page(8).data(), 8 * kPageSize});
+    });
+  }
+  CHECK_THAT(why, Catch::Contains("the target rejected a frame") &&
+                      Catch::Contains("checksum mismatch") && Catch::Contains("stream 1"));
+  CHECK_THAT(why, !Catch::Contains("Broken pipe") && !Catch::Contains("reset"));
+  // Later calls say the same: the link is down because of that frame.
+  CHECK_THAT(failure_of([&] {
+               target.channel->request({Control::digest, 0, {}});
+             }),
+             Catch::Contains("checksum mismatch"));
+  CHECK(wait_target_process(target.process) == 2);
+}
+
+TEST_CASE("TCP: a request after a rejected frame throws TargetRejected with the reason", "[tcp]") {
+  Target target;
+  const auto memory = source_memory();
+  REQUIRE(target.channel->request({Control::allocate, kPages, {}}).ok);
+  auto header = pages_header(0, 0, 1);
+  header.checksum = 0x1234;
+  target.channel->send(header, memory.page(0));
+  try {
+    target.channel->request({Control::digest, 0, {}});
+    FAIL("the request succeeded");
+  } catch (const TargetRejected& error) {
+    CHECK_THAT(error.reason(), Catch::Contains("checksum mismatch"));
+  }
+  CHECK(wait_target_process(target.process) == 2);
+}
+
+TEST_CASE("TCP: a killed target is still a broken link, with no reason from the target", "[tcp]") {
+  Target target;
+  REQUIRE(target.channel->request({Control::allocate, kPages, {}}).ok);
+  kill_target_process(target.process);
+  try {
+    target.channel->request({Control::digest, 0, {}});
+    FAIL("the request succeeded");
+  } catch (const TargetRejected&) {
+    FAIL("a killed target rejected nothing");
+  } catch (const TransportError&) {
+  }
+}
+
 /// A connection made by hand, for what TcpChannel never sends.
 int raw_connection(std::uint16_t port, tcp::Role role, std::uint16_t stream,
                    std::uint16_t streams) {
