@@ -32,6 +32,8 @@ std::vector<MutationCase> cases() {
       {Mutation::skip_final_copy, "conformance", "default", check_conformance},
       {Mutation::resume_before_suspend, "single migration", "default", check_single_migration},
       {Mutation::no_running_lm_check, "single migration", "two-vms", check_single_migration},
+      {Mutation::hand_out_held_device, "conformance", "toctou", check_conformance},
+      {Mutation::free_memory_ignores_map, "conformance", "toctou", check_conformance},
   };
 }
 
@@ -63,7 +65,8 @@ TEST_CASE("every mutation switch makes a property fail, shrunk to at most 10 com
                 << " in " << failure->size() << " commands:";
       for (const auto& command : *failure) std::cout << " [" << command << "]";
       std::cout << "\n";
-      CHECK(!failure->empty());
+      // An empty sequence is a failure in the initial state (the free memory
+      // of an SU with a memory map is wrong before anything happens).
       CHECK(failure->size() <= 10);
     }
   }

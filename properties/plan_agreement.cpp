@@ -119,6 +119,8 @@ TEST_CASE("lmc plan: one order decides, every step replays, every advice is plan
     for (const auto& step : plan.steps) {
       replay_step(current, *target, step);
       current = smt::apply_step(current, step.vm_number, *target, step.vm_index);
+      ConfigError error;
+      if (!validate_config(current, "after " + step.vm, error)) RC_FAIL(error.to_string());
     }
   });
   std::cout << "plan property:";

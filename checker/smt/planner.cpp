@@ -170,8 +170,15 @@ std::vector<Conflict> check_step(const Config& c, int vm, int target) {
 
 Config apply_step(const Config& c, int vm, int target, int index) {
   Config next = c;
-  next.vms[vm].su = target;
-  if (initialised(next.vms[vm]) && index > 0) next.vms[vm].index = index;
+  auto& moved = next.vms[vm];
+  moved.su = target;
+  if (!initialised(moved)) return next;  // a bare definition takes nothing along
+  if (index > 0) moved.index = index;
+  // Tapes and locally emulated disks stay behind, detached (WP §4.4): on the
+  // target the VM does not have them.
+  std::erase_if(moved.devices, [](const Device& d) {
+    return d.kind == DeviceKind::tape || d.kind == DeviceKind::emulated_local_disk;
+  });
   return next;
 }
 

@@ -71,7 +71,8 @@ bool plan_evacuation(const cluster::Config& config, int su, EvacuationPlan& plan
 std::vector<cluster::Conflict> check_step(const cluster::Config& config, int vm, int target);
 
 /// The configuration after a step: the VM's definition on `target`, with the
-/// index it got there (a *ANY VM keeps that index from then on).
+/// index it got there (a *ANY VM keeps that index from then on) and without
+/// the devices an LM leaves detached (tapes, locally emulated disks).
 cluster::Config apply_step(const cluster::Config& config, int vm, int target, int index);
 
 }  // namespace lmc::smt

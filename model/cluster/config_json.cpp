@@ -880,7 +880,9 @@ void check_vm_resources(const Vm& vm, const Su& su, const std::string& path) {
 
 void check_vm_index(const Vm& vm, const Su& su, const std::string& path, SuOccupancy& occupancy) {
   const std::string index_path = member(path, "index");
-  if (vm.index != 0 && (vm.index < 1 || vm.index > su.max_vm_index)) {
+  // A bare definition holds no index: one outside the SU's range only keeps
+  // it from being activated there (P7 at the activation).
+  if (vm.index != 0 && initialised(vm) && (vm.index < 1 || vm.index > su.max_vm_index)) {
     fail(index_path, "VM index " + std::to_string(vm.index) + " outside 1.." +
                          std::to_string(su.max_vm_index) + " (max_vm_index of SU " +
                          in_quotes(su.name) + ") (P7)");
