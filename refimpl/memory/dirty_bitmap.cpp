@@ -5,6 +5,19 @@
 
 namespace lmc::ref {
 
+#ifdef LMC_REFIMPL_MUTATIONS
+namespace {
+DirtyLogMutation g_active_mutation = DirtyLogMutation::none;
+}  // namespace
+
+DirtyLogMutation active_dirty_log_mutation() {
+  return g_active_mutation;
+}
+void set_active_dirty_log_mutation(DirtyLogMutation mutation) {
+  g_active_mutation = mutation;
+}
+#endif
+
 DirtyBitmap::DirtyBitmap(std::size_t pages)
     : pages_(pages),
       words_count_((pages + 63) / 64),
@@ -35,12 +48,26 @@ std::size_t DirtyBitmap::count() const {
   return n;
 }
 
+std::uint64_t DirtyBitmap::harvest(std::atomic<std::uint64_t>& word) {
+  if (active_dirty_log_mutation() == DirtyLogMutation::split_harvest) {
+    // The seeded bug: a guest's mark between the load and the store is wiped
+    // out without being reported, and that write is never sent.
+    const std::uint64_t bits = word.load(std::memory_order_acquire);
+    word.store(0, std::memory_order_release);
+    return bits;
+  }
+  // One read-modify-write: a mark lands either before it (and is returned)
+  // or after it (and stays set for the next harvest).
+  return word.exchange(0, std::memory_order_acq_rel);
+}
+
 void DirtyBitmap::take_from(DirtyBitmap& log) {
   if (log.pages_ != pages_) throw std::invalid_argument("DirtyBitmap::take_from: sizes differ");
   for (std::size_t w = 0; w < words_count_; ++w) {
     // Skip the exchange on clean words: most of a late round's log is clean.
+    // A mark this load misses stays set for the next harvest.
     if (log.words_[w].load(std::memory_order_relaxed) == 0) continue;
-    mark_bits(w, log.words_[w].exchange(0, std::memory_order_acq_rel));
+    mark_bits(w, harvest(log.words_[w]));
   }
 }
 

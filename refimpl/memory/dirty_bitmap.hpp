@@ -14,6 +14,26 @@
 
 namespace lmc::ref {
 
+/// A seeded bug for the dirty log's stress test (tests/refimpl/memory), in
+/// the style of refimpl/lm/mutation.hpp but local to this layer. It is
+/// compiled in only with LMC_REFIMPL_MUTATIONS, which only the test program
+/// lmc_dirty_log_mutation_tests sets; everywhere else (lmc included)
+/// active_dirty_log_mutation() is a constant and the branch compiles away.
+enum class DirtyLogMutation {
+  none,
+  split_harvest,  ///< take_from reads a word, then stores zero: a mark in between is lost
+};
+
+#ifdef LMC_REFIMPL_MUTATIONS
+DirtyLogMutation active_dirty_log_mutation();
+/// Set it before the threads that use the log start.
+void set_active_dirty_log_mutation(DirtyLogMutation mutation);
+#else
+constexpr DirtyLogMutation active_dirty_log_mutation() {
+  return DirtyLogMutation::none;
+}
+#endif
+
 class DirtyBitmap {
  public:
   explicit DirtyBitmap(std::size_t pages);
@@ -52,6 +72,8 @@ class DirtyBitmap {
 
  private:
   static std::uint64_t bit(std::size_t page) { return std::uint64_t{1} << (page % 64); }
+  /// Reads and clears one word of a log in one atomic step.
+  static std::uint64_t harvest(std::atomic<std::uint64_t>& word);
   /// The valid bits of word w (the last word may be partial).
   std::uint64_t valid_mask(std::size_t w) const;
 

@@ -12,6 +12,19 @@ target_link_libraries(lmc_dataplane_tests PRIVATE lmc_ref_dataplane PkgConfig::X
   Catch2::Catch2)
 catch_discover_tests(lmc_dataplane_tests TEST_PREFIX "dataplane: ")
 
+# The dirty log's stress test once more, against a dirty log built with its
+# seeded bug (LMC_REFIMPL_MUTATIONS, refimpl/memory/dirty_bitmap.hpp): the
+# test must catch it. A program of its own, so that nothing else, and never
+# lmc, links that dirty log.
+add_executable(lmc_dirty_log_mutation_tests
+  ${PROJECT_SOURCE_DIR}/tests/main.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/memory/test_dirty_log_stress.cpp
+  ${PROJECT_SOURCE_DIR}/refimpl/memory/dirty_bitmap.cpp)
+target_include_directories(lmc_dirty_log_mutation_tests PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_definitions(lmc_dirty_log_mutation_tests PRIVATE LMC_REFIMPL_MUTATIONS=1)
+target_link_libraries(lmc_dirty_log_mutation_tests PRIVATE Threads::Threads Catch2::Catch2)
+catch_discover_tests(lmc_dirty_log_mutation_tests TEST_PREFIX "dirty log mutation: ")
+
 # `lmc bench transfer` end to end on 64 MiB: it checks target == source after
 # every loop and cell itself (exit 1 otherwise); the script checks the JSON.
 add_test(NAME bench_transfer_smoke
