@@ -13,8 +13,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/trace_file.hpp"
-#include "refimpl/conformance/abstraction.hpp"
-#include "refimpl/conformance/cluster_driver.hpp"
+#include "refimpl/conformance/replay.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -26,16 +25,6 @@ struct ReplayArgs {
   std::string file;
   std::string json_file;
   bool quiet = false;
-};
-
-struct Outcome {
-  int code = 0;
-  std::string verdict;
-  int replayed = 0;
-  std::optional<int> failed_step;
-  std::vector<std::string> differences;
-  std::vector<std::string> findings;  ///< invariants broken on the real data
-  std::vector<std::string> skipped;   ///< model steps the implementation does inside others
 };
 
 struct Loaded {
@@ -59,73 +48,32 @@ std::optional<Loaded> load(const std::string& file) {
   return in;
 }
 
-/// One step on both sides; false when they part ways (the outcome says how).
-bool replay_step(const cluster::ClusterModel& model, const cluster::Action& action, int index,
-                 cluster::State& state, ref::ClusterDriver& driver, Outcome& out) {
-  const auto name = action_name(model, action);
-  const auto next = model.next_state(state, action);
-  if (!next) {
-    out.code = kExitBadInput;
-    out.verdict = fmt::format("the trace is not a path of its model: step {} ({}) is not enabled",
-                              index, name);
-    return false;
+int exit_code(const ref::ReplayOutcome& out) {
+  using V = ref::ReplayOutcome::Verdict;
+  switch (out.verdict) {
+    case V::agrees:
+      return 0;
+    case V::disagrees:
+      return kExitDisagrees;
+    case V::not_replayable:
+      return kExitNotReplayable;
+    case V::not_a_path:
+      break;
   }
-  state = *next;
-  if (!ref::ClusterDriver::implements(action.kind)) {
-    out.skipped.push_back(fmt::format("{} {}", index, name));
-  } else if (!driver.apply(action)) {
-    out.code = kExitDisagrees;
-    out.failed_step = index;
-    out.verdict =
-        fmt::format("disagrees at step {} ({}): the implementation refuses it", index, name);
-    return false;
-  }
-  out.differences = ref::differences(ref::project(ref::abstract(driver)), ref::project(state));
-  if (!out.differences.empty()) {
-    out.failed_step = index;
-    const bool skipped = !ref::ClusterDriver::implements(action.kind);
-    out.code = skipped ? kExitNotReplayable : kExitDisagrees;
-    out.verdict = skipped ? fmt::format(
-                                "not replayable from step {} ({}): the implementation has no such "
-                                "step of its own, and the model's state moved on without it",
-                                index, name)
-                          : fmt::format("disagrees at step {} ({})", index, name);
-    return false;
-  }
-  for (const auto& broken : ref::check_real_invariants(driver)) {
-    out.findings.push_back(fmt::format("step {} ({}): {}", index, name, broken));
-  }
-  ++out.replayed;
-  return true;
-}
-
-Outcome replay(const Loaded& in, bool quiet) {
-  const auto& model = *in.model;
-  ref::ClusterDriver driver(model.config());
-  auto state = model.initial_states().front();
-  Outcome out;
-  for (std::size_t i = 0; i < in.actions.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    const bool agreed = replay_step(model, in.actions[i], index, state, driver, out);
-    if (!quiet && agreed)
-      fmt::print("  {:3} {:<28} agrees\n", index, action_name(model, in.actions[i]));
-    if (!agreed) return out;
-  }
-  out.verdict =
-      fmt::format("agrees: {} steps replayed on the reference implementation", out.replayed);
-  return out;
+  return kExitBadInput;
 }
 
 bool write_json(const std::string& path, const ReplayArgs& args, const Loaded& in,
-                const Outcome& out) {
+                const ref::ReplayOutcome& out) {
   nlohmann::ordered_json j;
   j["file"] = args.file;
   j["kind"] = std::string(to_string(in.trace.kind));
   j["property"] = in.trace.property ? nlohmann::ordered_json(*in.trace.property) : nullptr;
-  j["result"] = out.code == 0                    ? "agrees"
-                : out.code == kExitDisagrees     ? "disagrees"
-                : out.code == kExitNotReplayable ? "not_replayable"
-                                                 : "bad_input";
+  const int code = exit_code(out);
+  j["result"] = code == 0                    ? "agrees"
+                : code == kExitDisagrees     ? "disagrees"
+                : code == kExitNotReplayable ? "not_replayable"
+                                             : "bad_input";
   j["steps"] = in.actions.size();
   j["replayed"] = out.replayed;
   j["failed_step"] = out.failed_step ? nlohmann::ordered_json(*out.failed_step) : nullptr;
@@ -143,7 +91,11 @@ int run_replay(const ReplayArgs& args) {
                to_string(in->trace.kind), in->trace.property ? " of " + *in->trace.property : "",
                in->trace.mutant, in->actions.size());
   }
-  const auto out = replay(*in, args.quiet);
+  const auto& model = *in->model;
+  const auto out = ref::replay_on_implementation(
+      model, in->actions, [&](int index, const cluster::Action& action) {
+        if (!args.quiet) fmt::print("  {:3} {:<28} agrees\n", index, action_name(model, action));
+      });
   if (!args.quiet) {
     for (const auto& s : out.skipped) {
       fmt::print("note: step {} is done by the Cluster Manager's heartbeat round, not replayed\n",
@@ -151,12 +103,12 @@ int run_replay(const ReplayArgs& args) {
     }
     for (const auto& f : out.findings) fmt::print("the implementation shows it too: {}\n", f);
   }
-  fmt::print("{}\n", out.verdict);
+  fmt::print("{}\n", out.message);
   for (const auto& d : out.differences) fmt::print("  {}\n", d);
   if (!args.json_file.empty() && !write_json(args.json_file, args, *in, out)) {
     return kExitBadInput;
   }
-  return out.code;
+  return exit_code(out);
 }
 
 }  // namespace

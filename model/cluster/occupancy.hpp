@@ -34,10 +34,17 @@ inline bool initialised_on(const State& s, int w, int su) {
   return s.vm[w].owner == su && (s.vm[w].resident >> su & 1);
 }
 
-/// The devices (bits in the VM's device list) VM w holds on SU su.
+/// The devices (bits in the VM's device list) VM w holds on SU su. The
+/// devices an LM detached at its setup stay the VM's on its source while
+/// the LM runs: a rollback attaches them again (A3), so nothing else may
+/// take them meanwhile (found by replaying generated witnesses on the
+/// reference implementation, which keeps them).
 inline std::uint8_t devices_held_on(const State& s, int w, int su) {
   std::uint8_t held = 0;
   if (initialised_on(s, w, su)) held |= s.vm[w].attached;
+  if (is_active(s.lm[w]) && s.lm[w].source == su && (s.vm[w].resident >> su & 1)) {
+    held |= s.lm[w].detached;
+  }
   if (is_active(s.lm[w]) && s.lm[w].target == su && (s.vm[w].resident >> su & 1)) {
     held |= s.vm[w].target_devices;
   }

@@ -253,3 +253,18 @@ TEST_CASE("An activation does not take a device or memory another VM holds",
   REQUIRE(rules_in(conflicts) == std::vector<Rule>{Rule::P11});
   CHECK(conflicts[0].value("holder") == "VM20DEF");
 }
+
+TEST_CASE("Devices an LM detached stay the VM's on its source until the LM ends",
+          "[cluster][prereq][toctou]") {
+  // Found by replaying generated witnesses on the reference implementation:
+  // a tape detached at the setup was free for an activation on the source,
+  // and the rollback attached it again to a second holder (I6).
+  auto config = load_preset_config("two-vms");
+  config.vms[1].state = VmState::defined_only;  // VM13TEST, also on ABGSU701
+  config.vms[1].devices = {{"0C10", DeviceKind::disk, Usage::exclusive}};
+  config.scope.definition_commands = true;
+  const ClusterModel model(config, Mutant::none);
+  const auto started = run(model, {{Kind::lm_request, 0}, {Kind::lm_start, 0}});
+  REQUIRE((started.lm[0].detached & 0b010) != 0);  // tape 0C10 detached from VM12PROD
+  CHECK_FALSE(model.next_state(started, {Kind::activate_vm, 1, 0}).has_value());
+}
