@@ -143,6 +143,14 @@ else
   echo "FAIL: the model's check prints the same conflicts, in the same order, as Z3"
   failures=$((failures + 1))
 fi
+# One wording and order for every front end: lmc migrate rejects with the lines lmc prereq prints.
+expect 1 "migrate rejects the same request" -- "$lmc" migrate --config "$examples/several-conflicts.json" --virtual-clock
+if diff <(grep "^%" "$work/several-z3.txt") <(grep -o "% VMS24.*" "$work/out") >/dev/null; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: lmc migrate prints the conflicts lmc prereq prints, in the same order"
+  failures=$((failures + 1))
+fi
 expect 1 "prereq fragmented /390 memory" -- "$lmc" prereq --config "$examples/vm12prod-fragmented.json"
 contains "$work/out" "P5: VM12PROD needs 2 contiguous memory units on ABGSU702" "no contiguous piece"
 expect 0 "prereq contiguous placement" -- "$lmc" prereq --config "$examples/vm12prod-contiguous.json"
