@@ -188,8 +188,8 @@ bool place_vm(Config& c, std::vector<Occupancy>& occupancy) {
   bool initialised = vm.state != VmState::defined_only;
   if (vm.index > su.max_vm_index) vm.index = 0;
   if (initialised && o.fixed_indexes.count(vm.index)) vm.index = 0;
-  if (initialised && (o.initialised >= su.max_vm_index ||
-                      o.memory + vm.memory + su.mapped_memory() > su.memory)) {
+  if (initialised &&
+      (o.initialised >= su.max_vm_index || o.memory + vm.memory + su.mapped_memory() > su.memory)) {
     vm.state = VmState::defined_only;
     initialised = false;
   }

@@ -72,7 +72,8 @@ void require_same(const char* engine, const std::vector<Conflict>& expected,
 /// where the model refuses it, neither takes it.
 void run_prefix(const ClusterModel& model, State& state, ref::ClusterDriver& driver) {
   const auto start = ref::differences(ref::project(ref::abstract(driver)), ref::project(state));
-  if (!start.empty()) RC_FAIL("the implementation starts elsewhere: " + start.front() + "\n" + story());
+  if (!start.empty())
+    RC_FAIL("the implementation starts elsewhere: " + start.front() + "\n" + story());
   const int steps = std::max(0, properties::uniform(-2, 5));
   // Faults only now and then: a lost unit or link fails P1 for most
   // requests, which would hide the other rules.
@@ -84,9 +85,9 @@ void run_prefix(const ClusterModel& model, State& state, ref::ClusterDriver& dri
     for (const auto& action : all) {
       const auto k = action.kind;
       const bool fault = k == Kind::su_crash || k == Kind::isl_down;
-      const bool wanted = (fault && faults) || k == Kind::lm_request ||
-                          k == Kind::lm_start || k == Kind::reserve_target ||
-                          k == Kind::activate_vm || k == Kind::migrate_definition;
+      const bool wanted = (fault && faults) || k == Kind::lm_request || k == Kind::lm_start ||
+                          k == Kind::reserve_target || k == Kind::activate_vm ||
+                          k == Kind::migrate_definition;
       if (!wanted || !model.next_state(state, action)) continue;
       // Requests and the LM's first steps more often: they are what makes
       // P16 and the reservations on a target.
@@ -101,8 +102,10 @@ void run_prefix(const ClusterModel& model, State& state, ref::ClusterDriver& dri
     }
     state = *model.next_state(state, action);
     const auto diff = ref::differences(ref::project(ref::abstract(driver)), ref::project(state));
-    if (!diff.empty()) RC_FAIL("the implementation left the model: " + diff.front() + "\n" + story());
-    ++counts().shapes["prefix action " + model.action_kinds()[static_cast<std::size_t>(action.kind)]];
+    if (!diff.empty())
+      RC_FAIL("the implementation left the model: " + diff.front() + "\n" + story());
+    ++counts()
+          .shapes["prefix action " + model.action_kinds()[static_cast<std::size_t>(action.kind)]];
   }
 }
 
@@ -175,7 +178,8 @@ TEST_CASE("Every engine gives one verdict: model, Z3, planner, reference impleme
   rc::prop("the same conflicts, in the same order, with the same values", [&solver] {
     const auto config = properties::random_cluster();
     ConfigError error;
-    if (!validate_config(config, "generated", error)) RC_FAIL("generator: " + error.to_string() + "\n" + config_to_json(config));
+    if (!validate_config(config, "generated", error))
+      RC_FAIL("generator: " + error.to_string() + "\n" + config_to_json(config));
     story() = "configuration:\n" + config_to_json(config);
     const ClusterModel model(config, Mutant::none);
     auto state = model.initial_states()[0];
@@ -217,7 +221,8 @@ TEST_CASE("Every engine gives one verdict: model, Z3, planner, reference impleme
   for (std::size_t i = 0; i < conflict_kinds(); ++i) {
     const auto kind = static_cast<ConflictKind>(i);
     const auto found = k.kinds.find(kind);
-    std::cout << "\n    " << kind_name(kind) << ": " << (found == k.kinds.end() ? 0 : found->second);
+    std::cout << "\n    " << kind_name(kind) << ": "
+              << (found == k.kinds.end() ? 0 : found->second);
   }
   std::cout << "\n  shapes:";
   for (const auto& [shape, n] : k.shapes) std::cout << "\n    " << shape << ": " << n;

@@ -59,8 +59,8 @@ Replayed replay_witnesses(const Config& config, SearchOptions options, std::stri
   for (const auto& property : result.properties) {
     // Goals' witnesses, and the counterexamples of the hazard presets (the
     // implementation must show the hazard the model shows).
-    const bool shown = property.status == PropertyStatus::reached ||
-                       property.status == PropertyStatus::violated;
+    const bool shown =
+        property.status == PropertyStatus::reached || property.status == PropertyStatus::violated;
     if (!shown || !property.trace) continue;
     const auto actions = actions_of(model, *property.trace);
     const auto out = ref::replay_on_implementation(model, actions);

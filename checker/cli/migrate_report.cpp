@@ -1,10 +1,10 @@
 #include "checker/cli/migrate_report.hpp"
 
-#include "checker/cli/conflict_json.hpp"
-
 #include <fmt/core.h>
 
 #include <nlohmann/json.hpp>
+
+#include "checker/cli/conflict_json.hpp"
 
 namespace lmc::cli {
 namespace {

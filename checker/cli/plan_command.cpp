@@ -40,7 +40,8 @@ nlohmann::json blockers_json(const std::vector<smt::Blocker>& blockers) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : blockers) {
     nlohmann::json changes = nlohmann::json::array();
-    for (const auto& c : b.changes) changes.push_back({{"change", c.text}, {"unblocks", c.unblocks}});
+    for (const auto& c : b.changes)
+      changes.push_back({{"change", c.text}, {"unblocks", c.unblocks}});
     list.push_back({{"vm", b.vm}, {"rule", b.rule}, {"detail", b.detail}, {"changes", changes}});
   }
   return list;
@@ -60,8 +61,9 @@ void print_plan(const smt::EvacuationPlan& plan) {
     }
   }
   if (!plan.found) {
-    fmt::print("  blocked by this minimal set of conflicts (each change below was planned "
-               "again with it applied):\n");
+    fmt::print(
+        "  blocked by this minimal set of conflicts (each change below was planned "
+        "again with it applied):\n");
     print_blockers(plan.blocking, "    ", true);
   }
   for (const auto& naive : plan.naive_orders) {

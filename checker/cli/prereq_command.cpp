@@ -56,8 +56,8 @@ bool resolve_request(const cluster::Config& c, const PrereqArgs& args, int& vm, 
   } else if (source >= 0) {
     vm = c.find_vm(args.vm, source);
   } else if (c.vms_named(args.vm) > 1) {
-    error = fmt::format("--vm {}: defined on more than one SU; name the one with --source",
-                        args.vm);
+    error =
+        fmt::format("--vm {}: defined on more than one SU; name the one with --source", args.vm);
     return false;
   } else {
     vm = c.vm_index_by_name(args.vm);
@@ -140,9 +140,8 @@ int run_prereq(PrereqArgs& args) {
   const auto& dest = config->sus[target].name;
   const auto facts = cluster::read_config_facts(*config, vm, target);
   const auto id = cluster::vm_id(facts.labels.vm_index, name);
-  const auto engine = args.engine == "z3" || large
-                          ? fmt::format("Z3: {} checks", verdict.queries)
-                          : std::string("the model's C++ check");
+  const auto engine = args.engine == "z3" || large ? fmt::format("Z3: {} checks", verdict.queries)
+                                                   : std::string("the model's C++ check");
   fmt::print("/CHECK-VM-MIGRATION VM-ID={},SERVER-UNIT-NAME={} (from {}; {}, {:.2f} ms)\n", id,
              dest, source, engine, ms);
   nlohmann::json conflicts = nlohmann::json::array();

@@ -52,8 +52,9 @@ std::string blocker_detail(const Config& c, int source, int target, int v,
   }
   switch (instance.rule) {
     case Rule::P5:
-      return fmt::format("{} needs {} memory units; the VMs moving to {} need {} in all, it has {} free",
-                         c.vms[v].name, c.vms[v].memory, t.name, memory, facts.facts.free_memory);
+      return fmt::format(
+          "{} needs {} memory units; the VMs moving to {} need {} in all, it has {} free",
+          c.vms[v].name, c.vms[v].memory, t.name, memory, facts.facts.free_memory);
     case Rule::P7:
       return fmt::format("{} has {} VM indexes (1..{}), {} of them held, for {} VMs that need one",
                          t.name, t.max_vm_index, t.max_vm_index, facts.facts.used_indexes.size(),
@@ -86,16 +87,16 @@ int smallest_unblocking(const Config& c, int source, int target, int current, in
   return high;
 }
 
-void raise(std::vector<Candidate>& out, const Config& c, int source, int target,
-           const char* what, int current, int limit, void (*set)(Config&, int, int)) {
+void raise(std::vector<Candidate>& out, const Config& c, int source, int target, const char* what,
+           int current, int limit, void (*set)(Config&, int, int)) {
   const int value = smallest_unblocking(c, source, target, current, limit,
                                         [&](Config& changed, int v) { set(changed, target, v); });
   if (value < 0) return;
   Config changed = c;
   set(changed, target, value);
-  out.push_back({fmt::format("raise {} of {} from {} to {}", what, c.sus[target].name, current,
-                             value),
-                 changed});
+  out.push_back(
+      {fmt::format("raise {} of {} from {} to {}", what, c.sus[target].name, current, value),
+       changed});
 }
 
 void set_memory(Config& c, int su, int value) {
@@ -121,9 +122,9 @@ void index_changes(std::vector<Candidate>& out, const Config& c, int source, int
   if (vm.index > t.max_vm_index) {
     Config raised = c;
     raised.sus[target].max_vm_index = vm.index;
-    out.push_back({fmt::format("raise max_vm_index of {} from {} to {}", t.name, t.max_vm_index,
-                               vm.index),
-                   raised});
+    out.push_back(
+        {fmt::format("raise max_vm_index of {} from {} to {}", t.name, t.max_vm_index, vm.index),
+         raised});
   }
   for (int w = 0; w < static_cast<int>(c.vms.size()); ++w) {
     if (c.vms[w].su != target || c.vms[w].index != vm.index) continue;
@@ -165,8 +166,8 @@ void device_changes(std::vector<Candidate>& out, const Config& c, int target, in
       continue;
     Config removed = c;
     erase_device(removed.vms[w], id);
-    out.push_back({fmt::format("remove device {} from {} on {}", id, c.vms[w].name, t.name),
-                   removed});
+    out.push_back(
+        {fmt::format("remove device {} from {} on {}", id, c.vms[w].name, t.name), removed});
   }
   Config detached = c;
   erase_device(detached.vms[v], id);
@@ -236,8 +237,7 @@ std::vector<Candidate> candidates(const Config& c, int source, int target, int v
     case Rule::P6: {
       Config renamed = c;
       renamed.vms[v].name = vm.name + "M";
-      out.push_back({fmt::format("rename {} (the name is used on {})", vm.name,
-                                 c.sus[target].name),
+      out.push_back({fmt::format("rename {} (the name is used on {})", vm.name, c.sus[target].name),
                      renamed});
       break;
     }
@@ -265,7 +265,8 @@ std::vector<Candidate> candidates(const Config& c, int source, int target, int v
       Config rewas = c;
       rewas.sus[side].rewas_version = rules::kMinRewas;
       out.push_back(
-          {fmt::format("activate REWAS V2.0 in the monitor system of {}", c.sus[side].name), rewas});
+          {fmt::format("activate REWAS V2.0 in the monitor system of {}", c.sus[side].name),
+           rewas});
       break;
     }
     case Rule::P17:
@@ -290,8 +291,10 @@ std::vector<Blocker> explain_blockers(const Config& c, int source, int target,
   std::vector<Blocker> blockers;
   for (const auto& g : e.minimal_core()) {
     const int v = e.moving()[g.step];
-    Blocker blocker{c.vms[v].name, rule_info(g.instance.rule).id,
-                    blocker_detail(c, source, target, v, g.instance), {}};
+    Blocker blocker{c.vms[v].name,
+                    rule_info(g.instance.rule).id,
+                    blocker_detail(c, source, target, v, g.instance),
+                    {}};
     for (auto& candidate : candidates(c, source, target, v, g.instance)) {
       const bool unblocks = evacuation_possible(candidate.config, source, target);
       blocker.changes.push_back({std::move(candidate.text), unblocks, std::move(candidate.config)});

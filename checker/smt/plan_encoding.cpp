@@ -48,10 +48,9 @@ z3::expr_vector EvacuationEncoding::all_literals() {
 
 void EvacuationEncoding::guard(const z3::expr& constraint, std::size_t i,
                                const rules::Instance& instance) {
-  const auto literal =
-      ctx_.bool_const(fmt::format("{}_{}#{}", rule_info(instance.rule).id,
-                                  c_.vms[moving_[i]].name, guards_.size())
-                          .c_str());
+  const auto literal = ctx_.bool_const(
+      fmt::format("{}_{}#{}", rule_info(instance.rule).id, c_.vms[moving_[i]].name, guards_.size())
+          .c_str());
   solver_.add(z3::implies(literal, constraint));
   guards_.push_back({literal, i, instance});
 }
@@ -142,7 +141,8 @@ void EvacuationEncoding::encode_step(std::size_t i) {
   // The index the VM gets is the lowest free one at its step (as VM2000
   // assigns *ANY), so the order decides which indexes stay free.
   if (p7) {
-    const int bound = std::min(c_.sus[target_].max_vm_index, static_cast<int>(f.used_indexes.size()) + 1);
+    const int bound =
+        std::min(c_.sus[target_].max_vm_index, static_cast<int>(f.used_indexes.size()) + 1);
     solver_.add(z3::implies(*p7, rules::lower_indexes_used(f, index_[i], bound)));
   } else {
     solver_.add(index_[i] == 0);  // a bare definition holds no index

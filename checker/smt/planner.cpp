@@ -40,8 +40,7 @@ std::vector<PlanStep> steps_of(EvacuationEncoding& e, const Config& c) {
 /// Replays a fixed order on copies of the configuration and describes the
 /// blocking instances with the facts of the step they block.
 std::vector<Blocker> describe_order(const Config& c, int target, const std::vector<int>& order,
-                                    const std::vector<Guarded>& core,
-                                    const EvacuationEncoding& e) {
+                                    const std::vector<Guarded>& core, const EvacuationEncoding& e) {
   std::vector<Blocker> blocked;
   Config current = c;
   for (const int v : order) {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/conflicts.hpp"
 #include "model/cluster/config.hpp"
+#include "model/cluster/conflicts.hpp"
 
 namespace lmc::smt {
 
@@ -26,15 +26,15 @@ struct PlanStep {
 
 /// A configuration change that may unblock an evacuation.
 struct Change {
-  std::string text;       ///< what to change, in words
-  bool unblocks = false;  ///< planning again with it applied found a plan
+  std::string text;               ///< what to change, in words
+  bool unblocks = false;          ///< planning again with it applied found a plan
   cluster::Config configuration;  ///< the configuration with the change applied
 };
 
 struct Blocker {
   std::string vm;
-  std::string rule;    ///< "P5"
-  std::string detail;  ///< the conflict in words (at the step where it blocks)
+  std::string rule;             ///< "P5"
+  std::string detail;           ///< the conflict in words (at the step where it blocks)
   std::vector<Change> changes;  ///< empty: no change of the configuration lifts it
 };
 

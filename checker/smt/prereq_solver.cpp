@@ -60,7 +60,8 @@ PrereqVerdict PrereqSolver::check(const cluster::Config& config,
     assumptions.push_back(guard);
     ++verdict.queries;
     const bool violated = solver.check(assumptions) == z3::unsat;
-    if (violated) verdict.conflicts.push_back(cluster::describe_conflict(config, request, instance));
+    if (violated)
+      verdict.conflicts.push_back(cluster::describe_conflict(config, request, instance));
     if (instance.rule == cluster::Rule::P7) p7_holds = !violated;
     if (instance == rules::Instance{cluster::Rule::P5, 1}) piece_holds = !violated;
   });

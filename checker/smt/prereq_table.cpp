@@ -16,15 +16,41 @@ void put(std::string& key, int value) {
 std::string fact_key(const cluster::RequestFacts& r) {
   const auto& f = r.facts;
   std::string key;
-  for (int value :
-       {int(f.same_unit), int(f.one_cluster), int(f.cluster_active), int(f.target_reachable),
-        f.source_arch, f.target_arch, f.source_server, f.target_server, f.isl_links, f.source_mode,
-        f.target_mode, f.free_memory, f.vm_memory, f.target_memory, int(f.contiguity),
-        int(f.name_used), f.fixed_index, f.max_index, f.definitions, f.max_definitions, f.vm_state,
-        f.source_rewas, f.target_rewas, int(f.lm_running_from_source), int(f.source_update),
-        int(f.target_update), int(f.source_shutdown), int(f.target_shutdown),
-        int(f.monitor_system), r.labels.vm, r.labels.source, r.labels.target, r.labels.vm_index,
-        r.labels.index_holder, r.labels.running_vm}) {
+  for (int value : {int(f.same_unit),
+                    int(f.one_cluster),
+                    int(f.cluster_active),
+                    int(f.target_reachable),
+                    f.source_arch,
+                    f.target_arch,
+                    f.source_server,
+                    f.target_server,
+                    f.isl_links,
+                    f.source_mode,
+                    f.target_mode,
+                    f.free_memory,
+                    f.vm_memory,
+                    f.target_memory,
+                    int(f.contiguity),
+                    int(f.name_used),
+                    f.fixed_index,
+                    f.max_index,
+                    f.definitions,
+                    f.max_definitions,
+                    f.vm_state,
+                    f.source_rewas,
+                    f.target_rewas,
+                    int(f.lm_running_from_source),
+                    int(f.source_update),
+                    int(f.target_update),
+                    int(f.source_shutdown),
+                    int(f.target_shutdown),
+                    int(f.monitor_system),
+                    r.labels.vm,
+                    r.labels.source,
+                    r.labels.target,
+                    r.labels.vm_index,
+                    r.labels.index_holder,
+                    r.labels.running_vm}) {
     put(key, value);
   }
   for (const auto& e : f.extents) {

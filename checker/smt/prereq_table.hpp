@@ -24,7 +24,7 @@ class PrereqSolver;
 struct PrereqTableStats {
   std::size_t entries = 0;  ///< distinct fact vectors met
   std::size_t queries = 0;  ///< solver checks (one per rule instance and entry, and witnesses)
-  double seconds = 0;  ///< time spent in Z3
+  double seconds = 0;       ///< time spent in Z3
 };
 
 class PrereqTable {

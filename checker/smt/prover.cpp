@@ -28,7 +28,7 @@ struct SymbolicRequest {
   z3::expr vm_index = ctx.int_const("vm_index_fixed");  // 0: *ANY
   z3::expr max_index = ctx.int_const("max_index");
   z3::expr max_definitions = ctx.int_const("max_definitions");
-  std::vector<z3::expr> memory, name, index;          // per occupant slot
+  std::vector<z3::expr> memory, name, index;                           // per occupant slot
   std::vector<z3::expr> generated, exclusive, held_exclusively, held;  // per device
 
   explicit SymbolicRequest(z3::context& c) : ctx(c) {

@@ -16,16 +16,16 @@ SymbolicFacts symbolic_facts(const cluster::ConcreteFacts& f, FactTerms& t) {
   }
   std::vector<cluster::rules::DeviceFacts<z3::expr>> devices;
   for (const auto& d : f.devices) {
-    devices.push_back({d.device, t.boolean(fmt::format("device{}_generated", d.device), d.generated),
-                       t.boolean(fmt::format("device{}_exclusive", d.device), d.exclusive),
-                       t.boolean(fmt::format("device{}_held_exclusively", d.device),
-                                 d.held_exclusively),
-                       t.boolean(fmt::format("device{}_held", d.device), d.held)});
+    devices.push_back(
+        {d.device, t.boolean(fmt::format("device{}_generated", d.device), d.generated),
+         t.boolean(fmt::format("device{}_exclusive", d.device), d.exclusive),
+         t.boolean(fmt::format("device{}_held_exclusively", d.device), d.held_exclusively),
+         t.boolean(fmt::format("device{}_held", d.device), d.held)});
   }
   std::vector<cluster::rules::PlacementFacts<z3::expr>> placement;
   for (std::size_t p = 0; p < f.placement.size(); ++p) {
-    placement.push_back(
-        {f.placement[p].kind, t.boolean(fmt::format("placement{}_exists", p), f.placement[p].exists)});
+    placement.push_back({f.placement[p].kind,
+                         t.boolean(fmt::format("placement{}_exists", p), f.placement[p].exists)});
   }
   return SymbolicFacts{
       .same_unit = t.boolean("same_unit", f.same_unit),

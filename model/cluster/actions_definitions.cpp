@@ -73,8 +73,8 @@ bool ClusterModel::activate_vm(State& s, int v) const {
   // memory (contiguous on SU /390), a VM index and its devices, as an LM's
   // reservation on a target would.
   const auto facts = read_activation_facts(topology_, s, v);
-  const bool devices = is(Mutant::activation_ignores_devices) ||
-                       rules_hold(facts.facts, {Rule::P10, Rule::P11});
+  const bool devices =
+      is(Mutant::activation_ignores_devices) || rules_hold(facts.facts, {Rule::P10, Rule::P11});
   if (!devices || !rules_hold(facts.facts, {Rule::P5, Rule::P7})) return false;
   s.free_memory[su] = static_cast<std::int8_t>(s.free_memory[su] - memory);
   vm.resident |= bit(su);

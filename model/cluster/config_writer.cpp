@@ -92,8 +92,9 @@ std::string config_to_json(const Config& c) {
   Json clusters = Json::array();
   for (const auto& k : c.su_clusters) {
     clusters.push_back({{"name", k.name},
-                        {"sus", {c.sus[static_cast<std::size_t>(k.su_a)].name,
-                                 c.sus[static_cast<std::size_t>(k.su_b)].name}},
+                        {"sus",
+                         {c.sus[static_cast<std::size_t>(k.su_a)].name,
+                          c.sus[static_cast<std::size_t>(k.su_b)].name}},
                         {"active", k.active}});
   }
   Json vms = Json::array();

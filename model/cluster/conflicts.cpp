@@ -16,11 +16,9 @@ constexpr std::array<RuleInfo, 19> kRules{{
     {Rule::P4, "P4", "", "same BS2000 operation mode", true},
     {Rule::P5, "P5", "", "enough free main memory on the target (contiguous on SU /390)", true},
     {Rule::P6, "P6", "", "the VM name is not used on the target", true},
-    {Rule::P7, "P7", "", "the fixed VM index, or for *ANY some index, is free on the target",
-     true},
+    {Rule::P7, "P7", "", "the fixed VM index, or for *ANY some index, is free on the target", true},
     {Rule::P8, "P8", "", "the target has not reached its maximum of VM definitions", true},
-    {Rule::P9, "P9", "", "network connections in the same segment (not checked before LM)",
-     false},
+    {Rule::P9, "P9", "", "network connections in the same segment (not checked before LM)", false},
     {Rule::P10, "P10", "", "every device of the VM is generated on the target", true},
     {Rule::P11, "P11", "VMS2437", "no device of the VM is assigned to another VM on the target",
      true},
@@ -48,7 +46,10 @@ const std::vector<KindInfo>& kinds() {
       {K::p1_not_one_cluster, Rule::P1, {"source", "target"}, "p1_not_one_cluster"},
       {K::p1_cluster_inactive, Rule::P1, {"cluster"}, "p1_cluster_inactive"},
       {K::p1_target_unreachable, Rule::P1, {"source", "target"}, "p1_target_unreachable"},
-      {K::p2_architecture, Rule::P2, {"source", "source_arch", "target", "target_arch"}, "p2_architecture"},
+      {K::p2_architecture,
+       Rule::P2,
+       {"source", "source_arch", "target", "target_arch"},
+       "p2_architecture"},
       {K::p3_no_management_cluster, Rule::P3, {"source", "target"}, "p3_no_management_cluster"},
       {K::p4_mode, Rule::P4, {"source", "source_mode", "target", "target_mode"}, "p4_mode"},
       {K::p5_memory, Rule::P5, {"vm", "need", "target", "free"}, "p5_memory"},
@@ -229,8 +230,9 @@ std::string vm_id(int index, const std::string& name) {
 
 std::string rejected_line(const std::string& vm_id, const std::string& target,
                           const Conflict& conflict) {
-  return fmt::format("VMS2404 LIVE MIGRATION OF VM {} REJECTED BY TARGET SU '{}'. CAUSE: {} ({}: {})",
-                     vm_id, target, conflict.cause(), conflict.rule_id(), conflict.detail());
+  return fmt::format(
+      "VMS2404 LIVE MIGRATION OF VM {} REJECTED BY TARGET SU '{}'. CAUSE: {} ({}: {})", vm_id,
+      target, conflict.cause(), conflict.rule_id(), conflict.detail());
 }
 
 std::string not_possible_line(const std::string& vm_id, const std::string& target) {

@@ -24,8 +24,25 @@
 namespace lmc::cluster {
 
 enum class Rule : std::uint8_t {
-  P1 = 1, P2, P3, P4, P5, P6, P7, P8, P9, P10,
-  P11, P12, P13, P14, P15, P16, P17, P18, P19
+  P1 = 1,
+  P2,
+  P3,
+  P4,
+  P5,
+  P6,
+  P7,
+  P8,
+  P9,
+  P10,
+  P11,
+  P12,
+  P13,
+  P14,
+  P15,
+  P16,
+  P17,
+  P18,
+  P19
 };
 
 struct RuleInfo {
@@ -44,32 +61,32 @@ int rule_number(Rule rule);
 /// One kind per wording; the order of this enum is the order in which
 /// conflicts are reported (rule order, then the order below within a rule).
 enum class ConflictKind : std::uint8_t {
-  p1_same_unit,            ///< su
-  p1_not_one_cluster,      ///< source, target
-  p1_cluster_inactive,     ///< cluster
-  p1_target_unreachable,   ///< source, target
-  p2_architecture,         ///< source, source_arch, target, target_arch
-  p3_no_management_cluster,///< source, target
-  p4_mode,                 ///< source, source_mode, target, target_mode
-  p5_memory,               ///< vm, need, target, free
-  p5_contiguous,           ///< vm, need, target, largest_piece
-  p6_name_used,            ///< vm, target
-  p7_index_used,           ///< index, target, holder
-  p7_index_above_maximum,  ///< index, target, max
-  p7_no_free_index,        ///< target, max
-  p8_definitions,          ///< target, max
-  p10_not_generated,       ///< device, target
-  p11_device_assigned,     ///< device, target, holder
-  p12_cpu_pool,            ///< name, target
-  p12_vm_group,            ///< name, target
-  p12_assignment_set,      ///< name, target
-  p13_wait,                ///< vm
-  p14_native_occupied,     ///< target
-  p15_rewas,               ///< su
-  p16_lm_running,          ///< vm, source
-  p17_config_update,       ///< su
-  p18_shutdown,            ///< su
-  p19_monitor_system,      ///< vm
+  p1_same_unit,              ///< su
+  p1_not_one_cluster,        ///< source, target
+  p1_cluster_inactive,       ///< cluster
+  p1_target_unreachable,     ///< source, target
+  p2_architecture,           ///< source, source_arch, target, target_arch
+  p3_no_management_cluster,  ///< source, target
+  p4_mode,                   ///< source, source_mode, target, target_mode
+  p5_memory,                 ///< vm, need, target, free
+  p5_contiguous,             ///< vm, need, target, largest_piece
+  p6_name_used,              ///< vm, target
+  p7_index_used,             ///< index, target, holder
+  p7_index_above_maximum,    ///< index, target, max
+  p7_no_free_index,          ///< target, max
+  p8_definitions,            ///< target, max
+  p10_not_generated,         ///< device, target
+  p11_device_assigned,       ///< device, target, holder
+  p12_cpu_pool,              ///< name, target
+  p12_vm_group,              ///< name, target
+  p12_assignment_set,        ///< name, target
+  p13_wait,                  ///< vm
+  p14_native_occupied,       ///< target
+  p15_rewas,                 ///< su
+  p16_lm_running,            ///< vm, source
+  p17_config_update,         ///< su
+  p18_shutdown,              ///< su
+  p19_monitor_system,        ///< vm
 };
 
 Rule rule_of(ConflictKind kind);
@@ -118,7 +135,7 @@ std::string vm_id(int index, const std::string& name);
 // The console lines of /CHECK-VM-MIGRATION and a rejected /MIGRATE-VM
 // (WP §4.3), without the leading "% ".
 std::string rejected_line(const std::string& vm_id, const std::string& target,
-                          const Conflict& conflict);                             // VMS2404
+                          const Conflict& conflict);                                 // VMS2404
 std::string not_possible_line(const std::string& vm_id, const std::string& target);  // VMS2461
 std::string possible_line(const std::string& vm_id, const std::string& target);      // VMS2460
 

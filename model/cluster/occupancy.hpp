@@ -62,7 +62,8 @@ inline int index_held_on(const Config& c, const State& s, int w, int su) {
 /// The VM definitions SU su holds, not counting VM `except`.
 inline int definitions_on(const Config& c, const State& s, int su, int except = -1) {
   int count = 0;
-  for (int w = 0; w < static_cast<int>(c.vms.size()); ++w) count += w != except && occupies(s, w, su);
+  for (int w = 0; w < static_cast<int>(c.vms.size()); ++w)
+    count += w != except && occupies(s, w, su);
   return count;
 }
 

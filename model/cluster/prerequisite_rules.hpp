@@ -26,9 +26,9 @@
 
 namespace lmc::cluster::rules {
 
-inline constexpr int kS390 = 0;     ///< Arch::s390
-inline constexpr int kNative = 1;   ///< Mode::native
-inline constexpr int kWait = 4;     ///< VmState::wait
+inline constexpr int kS390 = 0;       ///< Arch::s390
+inline constexpr int kNative = 1;     ///< Mode::native
+inline constexpr int kWait = 4;       ///< VmState::wait
 inline constexpr int kMinRewas = 20;  ///< REWAS V2.0 (P15)
 
 inline bool implies(bool a, bool b) {
@@ -210,8 +210,7 @@ B device_available(const DeviceFacts<B>& d) {
 /// Calls emit(instance, holds) for every rule instance, in report order.
 template <class B, class I, class Emit>
 void for_each_rule(const RuleFacts<B, I>& f, Emit&& emit) {
-  emit(Instance{Rule::P1}, !f.same_unit && f.one_cluster && f.cluster_active &&
-                               f.target_reachable);
+  emit(Instance{Rule::P1}, !f.same_unit && f.one_cluster && f.cluster_active && f.target_reachable);
   emit(Instance{Rule::P2}, f.source_arch == f.target_arch);
   emit(Instance{Rule::P3}, f.source_server == f.target_server || f.isl_links > 0);
   emit(Instance{Rule::P4}, f.source_mode == f.target_mode);

@@ -41,8 +41,7 @@ class StateView {
 /// them, initialised VMs resident with every device, every unit up, no LM.
 class ConfigView {
  public:
-  explicit ConfigView(const Config& config)
-      : c_(config), indexes_(initial_vm_indexes(config)) {}
+  explicit ConfigView(const Config& config) : c_(config), indexes_(initial_vm_indexes(config)) {}
   int vms() const { return static_cast<int>(c_.vms.size()); }
   int owner(int w) const { return c_.vms[w].su; }
   bool occupies(int w, int su) const { return c_.vms[w].su == su; }
@@ -329,13 +328,13 @@ Conflict describe_conflict(const Config& c, const RequestFacts& r, const rules::
     case Rule::P1:
       return describe_p1(c, r);
     case Rule::P2:
-      return make_conflict(K::p2_architecture, {source, arch_name(f.source_arch), target,
-                                                arch_name(f.target_arch)});
+      return make_conflict(K::p2_architecture,
+                           {source, arch_name(f.source_arch), target, arch_name(f.target_arch)});
     case Rule::P3:
       return make_conflict(K::p3_no_management_cluster, {source, target});
     case Rule::P4:
-      return make_conflict(K::p4_mode, {source, mode_name(f.source_mode), target,
-                                        mode_name(f.target_mode)});
+      return make_conflict(K::p4_mode,
+                           {source, mode_name(f.source_mode), target, mode_name(f.target_mode)});
     case Rule::P5:
       if (failed.item == 0) {
         return make_conflict(K::p5_memory, {vm.name, std::to_string(vm.memory), target,
@@ -358,7 +357,7 @@ Conflict describe_conflict(const Config& c, const RequestFacts& r, const rules::
                             holder_name(c, r.labels.device_holder[failed.item])});
     case Rule::P12: {
       const auto kind = f.placement[failed.item].kind;
-      const auto& name = kind == K::p12_cpu_pool  ? vm.cpu_pool
+      const auto& name = kind == K::p12_cpu_pool   ? vm.cpu_pool
                          : kind == K::p12_vm_group ? vm.vm_group
                                                    : vm.assignment_set;
       return make_conflict(kind, {name, target});

@@ -3,10 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <map>
-
 #include <bit>
 #include <cstring>
+#include <map>
 
 #include "refimpl/lm/page_versions.hpp"
 

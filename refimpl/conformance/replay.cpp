@@ -33,7 +33,8 @@ bool step(const cluster::ClusterModel& model, const cluster::Action& action, int
   } else if (!driver.apply(action)) {
     out.verdict = V::disagrees;
     out.failed_step = index;
-    out.message = fmt::format("disagrees at step {} ({}): the implementation refuses it", index, name);
+    out.message =
+        fmt::format("disagrees at step {} ({}): the implementation refuses it", index, name);
     return false;
   }
   out.differences = differences(project(abstract(driver)), project(state));
@@ -42,9 +43,10 @@ bool step(const cluster::ClusterModel& model, const cluster::Action& action, int
     out.verdict = implemented ? V::disagrees : V::not_replayable;
     out.message = implemented
                       ? fmt::format("disagrees at step {} ({})", index, name)
-                      : fmt::format("not replayable from step {} ({}): the implementation has no "
-                                    "such step of its own, and the model's state moved on without it",
-                                    index, name);
+                      : fmt::format(
+                            "not replayable from step {} ({}): the implementation has no "
+                            "such step of its own, and the model's state moved on without it",
+                            index, name);
     return false;
   }
   for (const auto& broken : check_real_invariants(driver)) {

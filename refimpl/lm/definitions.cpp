@@ -1,10 +1,10 @@
 #include "refimpl/lm/definitions.hpp"
 
-#include "model/cluster/conflicts.hpp"
-
 #include <fmt/core.h>
 
 #include <optional>
+
+#include "model/cluster/conflicts.hpp"
 
 namespace lmc::ref {
 namespace {

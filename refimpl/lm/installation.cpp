@@ -94,9 +94,8 @@ void Installation::place_vm(int v, int index) {
       holding.devices.push_back({device.id, device.usage == cluster::Usage::exclusive});
     }
     if (index == 0 || !unit.take(holding)) {
-      throw std::runtime_error(
-          fmt::format("VM {} does not fit on {} (memory, index or devices)", spec.name,
-                      unit.name()));
+      throw std::runtime_error(fmt::format("VM {} does not fit on {} (memory, index or devices)",
+                                           spec.name, unit.name()));
     }
   }
   write_definition(v, spec.su);

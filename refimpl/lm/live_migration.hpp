@@ -44,8 +44,8 @@ struct MigrationOptions {
 };
 
 struct MigrationResult {
-  std::string status;                 ///< "$T", "$TW", "$AE" or "$AF"
-  std::vector<std::string> statuses;  ///< the request's MONJV, e.g. $S $R $T
+  std::string status;                        ///< "$T", "$TW", "$AE" or "$AF"
+  std::vector<std::string> statuses;         ///< the request's MONJV, e.g. $S $R $T
   std::vector<cluster::Conflict> conflicts;  ///< for $AF
   LmPhase reached = LmPhase::request;
   std::string abort_cause;            ///< for $AE: why, e.g. "VMS2425 memory does not converge"

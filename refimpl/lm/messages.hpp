@@ -30,7 +30,7 @@ std::string reconfiguration_finished(const std::string& source,
 std::string line_active(const std::string& line);                 // BCA05EC
 std::string hal_suspend();                                        // HAL0331
 std::string hal_resume();                                         // HAL0332
-std::string not_converging();                                                // VMS2425
+std::string not_converging();                                     // VMS2425
 std::string aborted(const std::string& vm, const std::string& target,
                     const std::string& why);  // LMC2401
 

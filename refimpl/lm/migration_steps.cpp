@@ -33,7 +33,8 @@ void MigrationSteps::event(int su, const std::string& what) {
 
 void MigrationSteps::reject(const std::vector<cluster::Conflict>& conflicts) {
   for (const auto& conflict : conflicts) {
-    in_.say(Console::source, source_name(), cluster::rejected_line(vm_id(), target_name(), conflict));
+    in_.say(Console::source, source_name(),
+            cluster::rejected_line(vm_id(), target_name(), conflict));
   }
   in_.say(Console::source, source_name(), cluster::not_possible_line(vm_id(), target_name()));
 }

@@ -52,7 +52,8 @@ class Check {
     } else if (!cluster || c.cluster_of(target_.id()) != cluster) {
       add(ConflictKind::p1_not_one_cluster, {src(), tgt()});
     } else if (!c.su_clusters[static_cast<std::size_t>(*cluster)].active) {
-      add(ConflictKind::p1_cluster_inactive, {c.su_clusters[static_cast<std::size_t>(*cluster)].name});
+      add(ConflictKind::p1_cluster_inactive,
+          {c.su_clusters[static_cast<std::size_t>(*cluster)].name});
     } else if (!in_.cluster_manager().mcnpr_reachable(source_.id(), target_.id())) {
       add(ConflictKind::p1_target_unreachable, {src(), tgt()});
     }
@@ -70,8 +71,7 @@ class Check {
       add(ConflictKind::p4_mode, {src(), cluster::mode_name(source_.spec().mode), tgt(),
                                   cluster::mode_name(target_.spec().mode)});
     }
-    if (target_.spec().mode == cluster::Mode::native &&
-        in_.definitions_on(target_.id(), v_) > 0) {
+    if (target_.spec().mode == cluster::Mode::native && in_.definitions_on(target_.id(), v_) > 0) {
       add(ConflictKind::p14_native_occupied, {tgt()});
     }
     if (source_.spec().arch != cluster::Arch::s390) return;
@@ -83,8 +83,7 @@ class Check {
   void memory_rules() {
     const auto need = std::to_string(vm_.memory);
     if (target_.free_memory() < vm_.memory) {
-      add(ConflictKind::p5_memory,
-          {vm_.name, need, tgt(), std::to_string(target_.free_memory())});
+      add(ConflictKind::p5_memory, {vm_.name, need, tgt(), std::to_string(target_.free_memory())});
     }
     // SU /390 needs one contiguous piece between the extents of the memory map.
     if (target_.spec().arch == cluster::Arch::s390 && !target_.spec().memory_map.empty() &&

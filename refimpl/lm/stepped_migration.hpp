@@ -63,8 +63,8 @@ struct LmRecord {
   RollbackCause cause = RollbackCause::none;
   StepPhase abort_phase = StepPhase::idle;
   cluster::VmState state_at_request = cluster::VmState::running;
-  std::vector<bool> attached_at_request;  ///< I4: what a rollback restores
-  std::vector<cluster::Conflict> conflicts;      ///< of a rejected request ($AF)
+  std::vector<bool> attached_at_request;     ///< I4: what a rollback restores
+  std::vector<cluster::Conflict> conflicts;  ///< of a rejected request ($AF)
 };
 
 class SteppedMigration {

@@ -140,9 +140,7 @@ std::vector<BadCase> bad_cases() {
        [](Json& c) { c["vms"].push_back(second_vm("VM12PROD", 3)); }, "vms[1].name",
        "duplicate name \"VM12PROD\""},
       {"a device held outside the configuration used shared (P11)", "default",
-       [](Json& c) {
-         c["sus"][0]["exclusively_used"] = Json::array({"5F01"});
-       },
+       [](Json& c) { c["sus"][0]["exclusively_used"] = Json::array({"5F01"}); },
        "vms[0].devices[2].id", "exclusively used by another VM on SU \"ABGSU701\""},
       {"fixed VM index out of range (P7)", "default", [](Json& c) { c["vms"][0]["index"] = 5; },
        "vms[0].index", "VM index 5 outside 1..4"},

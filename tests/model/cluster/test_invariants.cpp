@@ -17,7 +17,9 @@ namespace {
 
 struct Invariants {
   explicit Invariants(const Config& config)
-      : model(config, Mutant::none), properties(model.properties()), base(model.initial_states()[0]) {}
+      : model(config, Mutant::none),
+        properties(model.properties()),
+        base(model.initial_states()[0]) {}
 
   bool holds(const std::string& name, const State& s) const {
     for (const auto& p : properties) {

@@ -220,7 +220,9 @@ TEST_CASE("The reservation checks again what an activation on the target took si
   const ClusterModel model(load_preset_config("toctou"), Mutant::none);
   // VM12PROD (3 units, disk 4683) is accepted; then VM21ANY (4 units) is
   // activated on the target, which leaves 2 units: the reservation fails.
-  auto memory = run(model, {{Kind::lm_request, 0}, {Kind::activate_vm, 2}, {Kind::lm_start, 0},
+  auto memory = run(model, {{Kind::lm_request, 0},
+                            {Kind::activate_vm, 2},
+                            {Kind::lm_start, 0},
                             {Kind::reserve_target, 0}});
   CHECK(static_cast<Jv>(memory.lm[0].jv) == Jv::aborted_AE);
   CHECK(static_cast<Cause>(memory.lm[0].cause) == Cause::resources);
@@ -228,7 +230,9 @@ TEST_CASE("The reservation checks again what an activation on the target took si
   CHECK(memory.free_memory[1] == 2);
   // VM20DEF (disk 4683 exclusively) is activated instead: memory is enough,
   // the device is not.
-  auto device = run(model, {{Kind::lm_request, 0}, {Kind::lm_start, 0}, {Kind::activate_vm, 1},
+  auto device = run(model, {{Kind::lm_request, 0},
+                            {Kind::lm_start, 0},
+                            {Kind::activate_vm, 1},
                             {Kind::reserve_target, 0}});
   CHECK(static_cast<Cause>(device.lm[0].cause) == Cause::resources);
   CHECK(device.vm[0].target_devices == 0);
@@ -241,9 +245,15 @@ TEST_CASE("An activation does not take a device or memory another VM holds",
   const auto moved = run(model, {{Kind::migrate_definition, 1}});
   CHECK_FALSE(model.next_state(moved, {Kind::activate_vm, 1, 0}).has_value());
   // After VM12PROD's LM, VM20DEF on ABGSU702 cannot have 4683 either.
-  auto after = run(model, {{Kind::lm_request, 0}, {Kind::lm_start, 0}, {Kind::reserve_target, 0},
-                           {Kind::copy_round, 0}, {Kind::stop_io, 0}, {Kind::final_copy, 0},
-                           {Kind::suspend, 0}, {Kind::hand_over, 0}, {Kind::resume, 0},
+  auto after = run(model, {{Kind::lm_request, 0},
+                           {Kind::lm_start, 0},
+                           {Kind::reserve_target, 0},
+                           {Kind::copy_round, 0},
+                           {Kind::stop_io, 0},
+                           {Kind::final_copy, 0},
+                           {Kind::suspend, 0},
+                           {Kind::hand_over, 0},
+                           {Kind::resume, 0},
                            {Kind::cleanup, 0}});
   REQUIRE(after.vm[0].owner == 1);
   CHECK_FALSE(model.next_state(after, {Kind::activate_vm, 1, 0}).has_value());
