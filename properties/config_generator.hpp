@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 
 namespace lmc::properties {
 

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "refimpl/conformance/presets.hpp"
+#include "properties/conformance/presets.hpp"
 
 namespace lmc::conformance {
 namespace {

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "model/cluster/cluster_model.hpp"
-#include "refimpl/conformance/abstraction.hpp"
-#include "refimpl/conformance/cluster_driver.hpp"
+#include "properties/conformance/abstraction.hpp"
+#include "properties/conformance/cluster_driver.hpp"
 
 namespace lmc::conformance {
 

@@ -15,9 +15,9 @@
 #include <iostream>
 #include <map>
 
-#include "checker/smt/plan_encoding.hpp"
-#include "checker/smt/planner.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/prereq/plan_encoding.hpp"
+#include "model/cluster/prereq/planner.hpp"
 #include "properties/config_generator.hpp"
 #include "refimpl/core/clock.hpp"
 #include "refimpl/lm/definitions.hpp"

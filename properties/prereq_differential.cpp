@@ -21,13 +21,13 @@
 #include <iostream>
 #include <map>
 
-#include "checker/smt/planner.hpp"
-#include "checker/smt/prereq_solver.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/prereq/planner.hpp"
+#include "model/cluster/prereq/prereq_solver.hpp"
 #include "model/cluster/request_facts.hpp"
 #include "properties/config_generator.hpp"
-#include "refimpl/conformance/abstraction.hpp"
-#include "refimpl/conformance/cluster_driver.hpp"
+#include "properties/conformance/abstraction.hpp"
+#include "properties/conformance/cluster_driver.hpp"
 #include "refimpl/lm/prerequisites.hpp"
 
 namespace {

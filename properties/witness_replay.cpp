@@ -12,12 +12,12 @@
 #include <iostream>
 #include <map>
 
-#include "checker/cluster_runner.hpp"
-#include "checker/trace_file.hpp"
+#include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/traces/trace_file.hpp"
 #include "properties/config_generator.hpp"
-#include "refimpl/conformance/cluster_driver.hpp"
-#include "refimpl/conformance/replay.hpp"
+#include "properties/conformance/cluster_driver.hpp"
+#include "properties/conformance/replay.hpp"
 
 namespace {
 

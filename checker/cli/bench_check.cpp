@@ -20,20 +20,32 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/result.hpp"
-
-#ifndef LMC_SOURCE_DIR
-#define LMC_SOURCE_DIR "."
-#endif
+#include "checker/engine/result.hpp"
 
 namespace lmc::cli {
 namespace {
+
+/// Where scripts/spin-states.sh, spec/promela/ and examples/scale/ are: the
+/// source tree the binary was built in (build/lmc: one folder up), or the
+/// prefix it was installed to (bin/lmc: share/lmc), found from the binary's
+/// own path rather than a path compiled in, so a moved binary still finds them.
+std::string default_data_dir() {
+  std::error_code error;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return ".";
+  const auto dir = exe.parent_path();
+  for (const auto& candidate : {dir.parent_path(), dir.parent_path() / "share" / "lmc"}) {
+    if (std::filesystem::exists(candidate / "scripts" / "spin-states.sh"))
+      return candidate.string();
+  }
+  return ".";
+}
 
 struct BenchCheckArgs {
   std::vector<std::string> presets{"default"};
   std::vector<int> threads{1, 2};
   std::string storage = "packed";
-  std::string source_dir = LMC_SOURCE_DIR;
+  std::string source_dir = default_data_dir();
   std::string json_file;
   bool collapse = true;
   int repeat = 3;
@@ -326,7 +338,8 @@ void add_bench_check_command(CLI::App& bench, int& exit_code) {
       ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
       ->capture_default_str();
   cmd->add_option("--source-dir", args->source_dir,
-                  "The lmc source tree (scripts/spin-states.sh, spec/promela/)")
+                  "Where scripts/spin-states.sh, spec/promela/ and examples/scale/ are (default: "
+                  "the source tree or install prefix next to the binary)")
       ->capture_default_str();
   cmd->add_flag("!--no-collapse", args->collapse, "Skip the pan -DCOLLAPSE run");
   cmd->add_option("--repeat", args->repeat,

@@ -12,7 +12,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/result.hpp"
+#include "checker/engine/result.hpp"
 #include "refimpl/transfer/link_model.hpp"
 #include "refimpl/transfer/precopy_grid.hpp"
 #include "refimpl/transfer/transfer_bench.hpp"

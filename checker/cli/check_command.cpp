@@ -7,11 +7,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "checker/cli/builtin_models.hpp"
 #include "checker/cli/commands.hpp"
-#include "checker/cluster_runner.hpp"
-#include "checker/model_registry.hpp"
-#include "checker/report.hpp"
-#include "checker/trace_file.hpp"
+#include "checker/engine/model_registry.hpp"
+#include "checker/engine/report.hpp"
+#include "checker/engine/search_cli.hpp"
+#include "model/cluster/check/cluster_runner.hpp"
+#include "model/cluster/traces/trace_file.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -27,16 +29,7 @@ struct CheckArgs {
   std::string prereq = "model";
   bool list_presets = false;
   bool list_models = false;
-  bool list_properties = false;
-  std::string strategy = "bfs";
-  std::string storage = "packed";
-  SearchOptions options;
-  bool no_deadlock = false;
-  bool no_liveness = false;
-  bool witnesses = false;
-  bool quiet = false;
-  std::string json_file;
-  std::string dot_file;
+  SearchCliArgs search;  ///< what every check has (checker/engine/search_cli.hpp)
   std::string trace_out;
   std::string trace_out_dir;
 };
@@ -54,48 +47,12 @@ void list_models() {
   }
 }
 
-/// Opens a report file for writing, or explains why not (exit code 2).
-bool open_output(const std::string& path, std::ofstream& out, const char* option) {
-  out.open(path);
-  if (out) return true;
-  fmt::print(stderr, "lmc check: error: {} {}: cannot open the file for writing\n", option, path);
-  return false;
-}
-
 int write_reports(const CheckArgs& args, const CheckResult& result) {
-  if (!args.quiet) {
-    write_text_report(std::cout, result, {args.witnesses});
-  } else {
-    fmt::print("result: {}\n", to_string(result.verdict));
-  }
-  if (!args.json_file.empty()) {
-    std::ofstream out;
-    if (!open_output(args.json_file, out, "--json")) return kExitBadInput;
-    out << result_to_json(result).dump(2) << "\n";
-  }
-  if (!args.dot_file.empty()) {
-    const auto* failure = first_failure(result);
-    if (failure == nullptr || !failure->trace) {
-      fmt::print(stderr, "lmc check: note: no counterexample, so no DOT file was written\n");
-    } else {
-      std::ofstream out;
-      if (!open_output(args.dot_file, out, "--dot")) return kExitBadInput;
-      write_trace_dot(out, *failure->trace, result.model + ": " + failure->name);
-    }
-  }
-  return exit_code(result.verdict);
+  return write_check_reports(args.search, result, "lmc check");
 }
 
 void apply_cli_options(CheckArgs& args) {
-  args.options.strategy = *parse_strategy(args.strategy);
-  args.options.storage = *parse_storage(args.storage);
-  args.options.check_deadlock = !args.no_deadlock;
-  args.options.check_liveness = !args.no_liveness;
-  if (args.quiet) args.options.progress_interval_seconds = 0;
-  if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
-    fmt::print(stderr, "lmc check: note: --threads applies to bfs only; running on one thread\n");
-    args.options.threads = 1;
-  }
+  apply_search_options(args.search, "lmc check");
 }
 
 /// The trace --trace-out writes: the first counterexample (as the text
@@ -176,7 +133,7 @@ int run_cluster(CheckArgs& args) {
                args.cluster.mutant);
     return kExitBadInput;
   }
-  if (args.list_properties) {
+  if (args.search.list_properties) {
     for (const auto& p : cluster_properties(*config)) {
       fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
     }
@@ -184,7 +141,7 @@ int run_cluster(CheckArgs& args) {
   }
   apply_cli_options(args);
   const auto engine = args.prereq == "z3" ? PrereqEngine::z3 : PrereqEngine::model;
-  const auto result = check_cluster(*config, *mutant, args.options, engine);
+  const auto result = check_cluster(*config, *mutant, args.search.options, engine);
   const int code = write_reports(args, result);
   if (!write_trace_files(args, *config, *mutant, result)) return kExitBadInput;
   return code;
@@ -205,7 +162,7 @@ int run_check(CheckArgs& args) {
     for (const auto& name : cluster::preset_names()) fmt::print("{}\n", name);
     return 0;
   }
-  if (args.options.symmetry && args.strategy == "simulation") {
+  if (args.search.options.symmetry && args.search.strategy == "simulation") {
     fmt::print(stderr,
                "lmc check: error: --symmetry applies to bfs and dfs, which store states; "
                "simulation stores none\n");
@@ -213,14 +170,14 @@ int run_check(CheckArgs& args) {
   }
   if (args.model == "cluster") return run_cluster(args);
   if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given ||
-      !args.trace_out.empty() || !args.trace_out_dir.empty() || args.options.symmetry) {
+      !args.trace_out.empty() || !args.trace_out_dir.empty() || args.search.options.symmetry) {
     fmt::print(stderr,
                "lmc check: error: --preset, --config, --mutant, --trace-out and --symmetry apply "
                "to the cluster model only, not to --model {}\n",
                args.model);
     return kExitBadInput;
   }
-  const auto* model = find_model(args.model);
+  const auto* model = find_model(builtin_models(), args.model);
   if (model == nullptr) {
     fmt::print(stderr, "lmc check: error: --model {}: no such model (see --list-models)\n",
                args.model);
@@ -232,14 +189,14 @@ int run_check(CheckArgs& args) {
     fmt::print(stderr, "lmc check: error: {}\n", error);
     return kExitBadInput;
   }
-  if (args.list_properties) {
+  if (args.search.list_properties) {
     for (const auto& p : model->properties(*values)) {
       fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
     }
     return 0;
   }
   apply_cli_options(args);
-  return write_reports(args, model->check(*values, args.options));
+  return write_reports(args, model->check(*values, args.search.options));
 }
 
 }  // namespace
@@ -272,49 +229,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"model", "z3"}))
       ->capture_default_str();
   cmd->add_flag("--list-models", args->list_models, "List the built-in models and parameters");
-  cmd->add_flag("--list-properties", args->list_properties,
-                "List the model's properties: name, kind, domain rule IDs");
-  cmd->add_option("--strategy,-s", args->strategy,
-                  "bfs: breadth-first, shortest counterexamples, multi-threaded; "
-                  "dfs: depth-first, one thread; simulation: seeded random walks (never proves)")
-      ->check(CLI::IsMember({"bfs", "dfs", "simulation"}))
-      ->capture_default_str();
-  cmd->add_option("--threads,-t", args->options.threads,
-                  "Threads for bfs; counts and verdicts are the same for any number")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  cmd->add_option("--storage", args->storage,
-                  "packed: whole states in the model's bit-packed encoding (exact for models "
-                  "without one); exact: whole State objects; both never merge two states; "
-                  "fingerprint: 64-bit fingerprints (less memory, prints the estimated "
-                  "probability of a missed state)")
-      ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
-      ->capture_default_str();
-  cmd->add_flag("--symmetry", args->options.symmetry,
-                "Cluster model, bfs and dfs: store one state per class of states that differ "
-                "only in the order of a VM's pages (interchangeable). Fewer states, the same "
-                "verdicts; traces are real paths");
-  cmd->add_option("--max-states", args->options.max_states,
-                  "Stop after this many states (checked between bfs levels); result incomplete");
-  cmd->add_option("--max-depth", args->options.max_depth,
-                  "Do not expand states deeper than this; result incomplete if any exist");
-  cmd->add_option("--time-limit", args->options.time_limit_seconds,
-                  "Stop after this many seconds; result incomplete");
-  cmd->add_flag("--no-deadlock", args->no_deadlock, "Do not report states without successors");
-  cmd->add_flag("--no-liveness", args->no_liveness,
-                "Skip liveness properties (they keep the explored graph in memory)");
-  cmd->add_option("--walks", args->options.walks, "simulation: number of walks")
-      ->capture_default_str();
-  cmd->add_option("--walk-depth", args->options.walk_depth, "simulation: steps per walk")
-      ->capture_default_str();
-  cmd->add_option("--seed", args->options.seed, "simulation: random seed")->capture_default_str();
-  cmd->add_option("--json", args->json_file,
-                  "Write the result as JSON: result, states, transitions, max_depth, seconds, "
-                  "states_per_second, bytes_per_state, threads, strategy, storage, symmetry, "
-                  "properties, coverage, "
-                  "counterexample");
-  cmd->add_option("--dot", args->dot_file, "Write the counterexample as a Graphviz DOT file");
-  cmd->add_flag("--witnesses", args->witnesses, "Also print the traces of reached goals");
+  add_search_options(*cmd, args->search,
+                     "Cluster model, bfs and dfs: store one state per class of states that "
+                     "differ only in the order of a VM's pages (interchangeable). Fewer states, "
+                     "the same verdicts; traces are real paths");
   cmd->add_option("--trace-out", args->trace_out,
                   "Cluster model: write the first counterexample, or if there is none the first "
                   "reached goal's witness, as a trace file (format lmc-trace-1; lmc validate "
@@ -322,10 +240,6 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trace-out-dir", args->trace_out_dir,
                   "Cluster model: write every counterexample and every reached goal's witness "
                   "as DIR/<property>.json (created if missing)");
-  cmd->add_option("--progress", args->options.progress_interval_seconds,
-                  "Seconds between progress lines on stderr (0: none)")
-      ->capture_default_str();
-  cmd->add_flag("--quiet,-q", args->quiet, "Print only the result line; no progress");
   cmd->callback([args, cmd, &exit_code] {
     args->preset_given = cmd->count("--preset") > 0;
     exit_code = run_check(*args);

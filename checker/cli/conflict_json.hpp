@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 
 namespace lmc::cli {
 

@@ -6,7 +6,7 @@
 #include <exception>
 
 #include "checker/cli/commands.hpp"
-#include "checker/result.hpp"
+#include "checker/engine/result.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or input, "
       "3 incomplete (a bound stopped the search)."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "lmc 0.1.0");
+  app.set_version_flag("--version", "lmc " LMC_VERSION);
   int exit_code = 0;
   lmc::cli::add_check_command(app, exit_code);
   lmc::cli::add_prereq_command(app, exit_code);

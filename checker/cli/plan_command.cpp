@@ -10,9 +10,9 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/cluster_runner.hpp"
-#include "checker/result.hpp"
-#include "checker/smt/planner.hpp"
+#include "checker/engine/result.hpp"
+#include "model/cluster/check/cluster_runner.hpp"
+#include "model/cluster/prereq/planner.hpp"
 
 namespace lmc::cli {
 namespace {

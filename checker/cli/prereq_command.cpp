@@ -11,10 +11,10 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/conflict_json.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/cluster_runner.hpp"
-#include "checker/result.hpp"
-#include "checker/smt/prereq_solver.hpp"
+#include "checker/engine/result.hpp"
+#include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/prereq/prereq_solver.hpp"
 
 namespace lmc::cli {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/result.hpp"
-#include "checker/smt/prover.hpp"
+#include "checker/engine/result.hpp"
+#include "model/cluster/prereq/prover.hpp"
 
 namespace lmc::cli {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/trace_file.hpp"
-#include "refimpl/conformance/replay.hpp"
+#include "model/cluster/traces/trace_file.hpp"
+#include "properties/conformance/replay.hpp"
 
 namespace lmc::cli {
 namespace {

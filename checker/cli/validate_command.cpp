@@ -8,9 +8,9 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
-#include "checker/result.hpp"
-#include "checker/trace_file.hpp"
-#include "checker/trace_validation.hpp"
+#include "checker/engine/result.hpp"
+#include "model/cluster/traces/trace_file.hpp"
+#include "model/cluster/traces/trace_validation.hpp"
 
 namespace lmc::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "model/core/property.hpp"
+#include "checker/engine/property.hpp"
 
 namespace lmc::classic {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include "model/core/hash.hpp"
+#include "checker/engine/hash.hpp"
 
 namespace lmc::classic {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "model/core/property.hpp"
+#include "checker/engine/property.hpp"
 
 namespace lmc::classic {
 

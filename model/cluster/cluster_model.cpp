@@ -6,8 +6,8 @@
 #include <array>
 #include <bit>
 
+#include "checker/engine/hash_inline.hpp"
 #include "model/cluster/request_facts.hpp"
-#include "model/core/hash_inline.hpp"
 
 namespace lmc::cluster {
 

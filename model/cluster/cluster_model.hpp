@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "checker/engine/bit_layout.hpp"
+#include "checker/engine/property.hpp"
+#include "model/cluster/config/config.hpp"
 #include "model/cluster/mutants.hpp"
 #include "model/cluster/prerequisites.hpp"
 #include "model/cluster/request_facts.hpp"
 #include "model/cluster/state.hpp"
 #include "model/cluster/topology.hpp"
-#include "model/core/bit_layout.hpp"
-#include "model/core/property.hpp"
 
 namespace lmc::cluster {
 

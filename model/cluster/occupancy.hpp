@@ -14,7 +14,7 @@
 
 #include <cstdint>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "model/cluster/state.hpp"
 
 namespace lmc::cluster {

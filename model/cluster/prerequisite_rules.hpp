@@ -22,7 +22,7 @@
 #include <optional>
 #include <vector>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 
 namespace lmc::cluster::rules {
 

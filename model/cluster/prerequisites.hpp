@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 #include "model/cluster/topology.hpp"
 
 namespace lmc::cluster {

@@ -9,7 +9,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 #include "model/cluster/prerequisite_rules.hpp"
 #include "model/cluster/topology.hpp"
 

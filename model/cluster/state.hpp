@@ -7,16 +7,10 @@
 #include <array>
 #include <cstdint>
 
+#include "model/cluster/config/capacity.hpp"
+
 namespace lmc::cluster {
 
-inline constexpr int kMaxMus = 4;
-inline constexpr int kMaxSus = 4;
-inline constexpr int kMaxVms = 3;
-inline constexpr int kMaxPages = 4;
-inline constexpr int kMaxDevices = 8;
-inline constexpr int kMaxExternalDisks = 2;
-/// External disks, one internal disk per MU, one per clustered SU x86 (C1).
-inline constexpr int kMaxMirrors = kMaxExternalDisks + kMaxMus + kMaxSus;
 inline constexpr std::uint8_t kNone = 0xFF;
 inline constexpr std::uint8_t kNoPage = 0xFF;
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "model/cluster/state.hpp"
 
 namespace lmc::cluster {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "refimpl/cluster/cluster_status.hpp"
 #include "refimpl/cluster/crd.hpp"
 #include "refimpl/core/clock.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 
 namespace lmc::ref {
 

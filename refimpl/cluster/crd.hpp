@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "refimpl/cluster/crd_log.hpp"
 
 namespace lmc::ref {

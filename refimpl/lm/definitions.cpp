@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 
 namespace lmc::ref {
 namespace {

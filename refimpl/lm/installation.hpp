@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "refimpl/cluster/cluster_manager.hpp"
 #include "refimpl/cluster/crd.hpp"
 #include "refimpl/core/clock.hpp"

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "model/cluster/conflicts.hpp"
+#include "model/cluster/config/conflicts.hpp"
 #include "refimpl/lm/installation.hpp"
 
 namespace lmc::ref {

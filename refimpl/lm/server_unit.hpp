@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 
 namespace lmc::ref {
 

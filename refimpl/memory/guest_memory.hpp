@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "refimpl/transport/frame.hpp"
+#include "refimpl/core/frame.hpp"
 
 namespace lmc::ref {
 

@@ -6,8 +6,8 @@
 #include <bit>
 #include <cstring>
 
-#include "refimpl/transfer/delta_codec.hpp"
-#include "refimpl/transfer/page_ops.hpp"
+#include "refimpl/core/delta_codec.hpp"
+#include "refimpl/core/page_ops.hpp"
 
 namespace lmc::ref {
 namespace {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <vector>
 
+#include "refimpl/core/compression.hpp"
 #include "refimpl/memory/dirty_bitmap.hpp"
 #include "refimpl/memory/guest_memory.hpp"
-#include "refimpl/transfer/compression.hpp"
 #include "refimpl/transfer/page_sender.hpp"
 #include "refimpl/transport/channel.hpp"
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "refimpl/transport/frame.hpp"
+#include "refimpl/core/frame.hpp"
 
 namespace lmc::ref {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "refimpl/transport/frame.hpp"
+#include "refimpl/core/frame.hpp"
 
 namespace lmc::ref {
 

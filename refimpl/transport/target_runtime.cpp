@@ -14,11 +14,11 @@
 #include <shared_mutex>
 #include <vector>
 
+#include "refimpl/core/compression.hpp"
+#include "refimpl/core/delta_codec.hpp"
+#include "refimpl/core/page_ops.hpp"
 #include "refimpl/memory/dirty_bitmap.hpp"
 #include "refimpl/memory/guest_memory.hpp"
-#include "refimpl/transfer/compression.hpp"
-#include "refimpl/transfer/delta_codec.hpp"
-#include "refimpl/transfer/page_ops.hpp"
 #include "refimpl/transport/channel.hpp"
 
 namespace lmc::ref {

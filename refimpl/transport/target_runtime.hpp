@@ -9,7 +9,7 @@
 #include <memory>
 #include <span>
 
-#include "refimpl/transport/frame.hpp"
+#include "refimpl/core/frame.hpp"
 
 namespace lmc::ref {
 

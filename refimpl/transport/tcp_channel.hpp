@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "refimpl/core/frame.hpp"
 #include "refimpl/transport/channel.hpp"
-#include "refimpl/transport/frame.hpp"
 
 namespace lmc::ref {
 

@@ -1,6 +1,7 @@
 # The data plane: memory, dirty log, workload, the transfer loop, pre-copy and
 # the target's runtime (tests/refimpl/{memory,transfer,transport}).
 file(GLOB LMC_DATAPLANE_TEST_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_CURRENT_LIST_DIR}/core/*.cpp
   ${CMAKE_CURRENT_LIST_DIR}/memory/*.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transfer/*.cpp)
 add_executable(lmc_dataplane_tests

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "checker/model_concept.hpp"
+#include "checker/engine/model_concept.hpp"
 #include "model/classic/peterson.hpp"
 #include "model/classic/philosophers.hpp"
 #include "model/classic/two_phase_commit.hpp"

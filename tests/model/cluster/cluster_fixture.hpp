@@ -7,7 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "checker/cluster_runner.hpp"
+#include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/cluster_model.hpp"
 
 namespace lmc::testing {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 
 using namespace lmc::cluster;
 using Json = nlohmann::json;

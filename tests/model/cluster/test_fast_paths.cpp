@@ -5,9 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "checker/engine/hash.hpp"
 #include "cluster_fixture.hpp"
 #include "model/cluster/cluster_model.hpp"
-#include "model/core/hash.hpp"
 
 using namespace lmc;
 using lmc::testing::explore;

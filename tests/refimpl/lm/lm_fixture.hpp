@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "model/cluster/config.hpp"
+#include "model/cluster/config/config.hpp"
 #include "refimpl/lm/live_migration.hpp"
 #include "refimpl/transport/in_process_channel.hpp"
 #include "refimpl/transport/target_runtime.hpp"

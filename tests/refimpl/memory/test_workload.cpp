@@ -3,8 +3,8 @@
 #include <cstring>
 #include <thread>
 
+#include "refimpl/core/page_ops.hpp"
 #include "refimpl/memory/workload.hpp"
-#include "refimpl/transfer/page_ops.hpp"
 
 using namespace lmc::ref;
 

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <vector>
 
+#include "refimpl/core/compression.hpp"
 #include "refimpl/memory/guest_memory.hpp"
-#include "refimpl/transfer/compression.hpp"
 #include "refimpl/transport/channel.hpp"
 #include "refimpl/transport/in_process_channel.hpp"
 #include "refimpl/transport/target_runtime.hpp"

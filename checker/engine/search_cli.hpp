@@ -1,0 +1,162 @@
+#pragma once
+// The search's command line, for `lmc check` and for any model written
+// outside this tree (header-only; needs CLI11, which the lmc::cli target of
+// find_package(lmc) brings):
+//
+//   int main(int argc, char** argv) { return lmc::run_cli(MyModel{}, argc, argv); }
+//
+// gives MyModel the strategies, thread counts, storage modes, bounds, text,
+// JSON and DOT reports and exit codes of `lmc check` (0 all hold, 1 violated,
+// 2 bad usage, 3 incomplete).
+
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "checker/engine/check.hpp"
+#include "checker/engine/options.hpp"
+#include "checker/engine/report.hpp"
+#include "checker/engine/result.hpp"
+
+namespace lmc {
+
+struct SearchCliArgs {
+  std::string strategy = "bfs";
+  std::string storage = "packed";
+  SearchOptions options;
+  bool no_deadlock = false;
+  bool no_liveness = false;
+  bool witnesses = false;
+  bool quiet = false;
+  bool list_properties = false;
+  std::string json_file;
+  std::string dot_file;
+};
+
+/// The options every check has; `symmetry_help` empty: no --symmetry.
+inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
+                               const std::string& symmetry_help = "") {
+  cmd.add_flag("--list-properties", args.list_properties,
+               "List the model's properties: name, kind, domain rule IDs");
+  cmd.add_option("--strategy,-s", args.strategy,
+                 "bfs: breadth-first, shortest counterexamples, multi-threaded; "
+                 "dfs: depth-first, one thread; simulation: seeded random walks (never proves)")
+      ->check(CLI::IsMember({"bfs", "dfs", "simulation"}))
+      ->capture_default_str();
+  cmd.add_option("--threads,-t", args.options.threads,
+                 "Threads for bfs; counts and verdicts are the same for any number")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd.add_option("--storage", args.storage,
+                 "packed: whole states in the model's bit-packed encoding (exact for models "
+                 "without one); exact: whole State objects; both never merge two states; "
+                 "fingerprint: 64-bit fingerprints (less memory, prints the estimated "
+                 "probability of a missed state)")
+      ->check(CLI::IsMember({"packed", "exact", "fingerprint"}))
+      ->capture_default_str();
+  if (!symmetry_help.empty()) cmd.add_flag("--symmetry", args.options.symmetry, symmetry_help);
+  cmd.add_option("--max-states", args.options.max_states,
+                 "Stop after this many states (checked between bfs levels); result incomplete");
+  cmd.add_option("--max-depth", args.options.max_depth,
+                 "Do not expand states deeper than this; result incomplete if any exist");
+  cmd.add_option("--time-limit", args.options.time_limit_seconds,
+                 "Stop after this many seconds; result incomplete");
+  cmd.add_flag("--no-deadlock", args.no_deadlock, "Do not report states without successors");
+  cmd.add_flag("--no-liveness", args.no_liveness,
+               "Skip liveness properties (they keep the explored graph in memory)");
+  cmd.add_option("--walks", args.options.walks, "simulation: number of walks")
+      ->capture_default_str();
+  cmd.add_option("--walk-depth", args.options.walk_depth, "simulation: steps per walk")
+      ->capture_default_str();
+  cmd.add_option("--seed", args.options.seed, "simulation: random seed")->capture_default_str();
+  cmd.add_option("--json", args.json_file,
+                 "Write the result as JSON: result, states, transitions, max_depth, seconds, "
+                 "states_per_second, bytes_per_state, threads, strategy, storage, symmetry, "
+                 "properties, coverage, counterexample");
+  cmd.add_option("--dot", args.dot_file, "Write the counterexample as a Graphviz DOT file");
+  cmd.add_flag("--witnesses", args.witnesses, "Also print the traces of reached goals");
+  cmd.add_option("--progress", args.options.progress_interval_seconds,
+                 "Seconds between progress lines on stderr (0: none)")
+      ->capture_default_str();
+  cmd.add_flag("--quiet,-q", args.quiet, "Print only the result line; no progress");
+}
+
+/// Turns the parsed words into SearchOptions; notes what does not apply.
+inline void apply_search_options(SearchCliArgs& args, const std::string& program) {
+  args.options.strategy = *parse_strategy(args.strategy);
+  args.options.storage = *parse_storage(args.storage);
+  args.options.check_deadlock = !args.no_deadlock;
+  args.options.check_liveness = !args.no_liveness;
+  if (args.quiet) args.options.progress_interval_seconds = 0;
+  if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
+    fmt::print(stderr, "{}: note: --threads applies to bfs only; running on one thread\n", program);
+    args.options.threads = 1;
+  }
+}
+
+namespace detail {
+
+inline bool open_output(const std::string& path, std::ofstream& out, const char* option,
+                        const std::string& program) {
+  out.open(path);
+  if (out) return true;
+  fmt::print(stderr, "{}: error: {} {}: cannot open the file for writing\n", program, option, path);
+  return false;
+}
+
+}  // namespace detail
+
+/// The text report (or only the result line), --json and --dot; the exit code.
+inline int write_check_reports(const SearchCliArgs& args, const CheckResult& result,
+                               const std::string& program) {
+  if (!args.quiet) {
+    write_text_report(std::cout, result, {args.witnesses});
+  } else {
+    fmt::print("result: {}\n", to_string(result.verdict));
+  }
+  if (!args.json_file.empty()) {
+    std::ofstream out;
+    if (!detail::open_output(args.json_file, out, "--json", program)) return kExitBadInput;
+    out << result_to_json(result).dump(2) << "\n";
+  }
+  if (!args.dot_file.empty()) {
+    const auto* failure = first_failure(result);
+    if (failure == nullptr || !failure->trace) {
+      fmt::print(stderr, "{}: note: no counterexample, so no DOT file was written\n", program);
+    } else {
+      std::ofstream out;
+      if (!detail::open_output(args.dot_file, out, "--dot", program)) return kExitBadInput;
+      write_trace_dot(out, *failure->trace, result.model + ": " + failure->name);
+    }
+  }
+  return exit_code(result.verdict);
+}
+
+/// `lmc check`'s command line for one model: parses argv, checks, reports.
+template <Model M>
+int run_cli(const M& model, int argc, char** argv) {
+  const std::string program = argc > 0 ? argv[0] : model_name(model);
+  CLI::App app("Check the model " + model_name(model) +
+               " with the lmc engine.\nExit codes: 0 all hold, 1 violated, 2 bad usage or "
+               "input, 3 incomplete.");
+  SearchCliArgs args;
+  add_search_options(app, args);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : kExitBadInput;
+  }
+  if (args.list_properties) {
+    for (const auto& p : properties_of(model)) {
+      fmt::print("{} {} {}\n", p.name, to_string(p.kind), p.ids.empty() ? "-" : p.ids);
+    }
+    return 0;
+  }
+  apply_search_options(args, program);
+  return write_check_reports(args, check(model, args.options), program);
+}
+
+}  // namespace lmc

@@ -1,0 +1,123 @@
+#pragma once
+// Counterexamples are not stored during the search, only parent links and the
+// index of the action taken. A trace is rebuilt by replaying the model along
+// those indices and checking that each replayed state is the stored one; if
+// it is not, the model's successor function is nondeterministic and the trace
+// says so.
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "checker/engine/model_concept.hpp"
+#include "checker/engine/result.hpp"
+#include "checker/engine/state_store.hpp"
+
+namespace lmc {
+
+/// Replays `indices` (the first picks the initial state, each next one an
+/// action of the current state's list). `expect(step, state)` may veto a
+/// replayed state; the trace then ends there and is marked nondeterministic.
+template <Model M, class Expect>
+Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Expect&& expect) {
+  Trace trace;
+  const auto initial = model.initial_states();
+  if (indices.empty() || indices[0] >= initial.size()) {
+    trace.nondeterministic = true;
+    trace.note = "the trace's initial state index is out of range";
+    return trace;
+  }
+  auto state = initial[indices[0]];
+  trace.steps.push_back({"", describe_of(model, state)});
+  if (!expect(0, state)) {
+    trace.nondeterministic = true;
+    trace.note = "replay diverged at the initial state";
+    return trace;
+  }
+  trace.path.push_back(indices[0]);
+  std::vector<typename M::Action> actions;
+  for (std::size_t step = 1; step < indices.size(); ++step) {
+    actions.clear();
+    model.actions(state, actions);
+    std::optional<typename M::State> next;
+    if (indices[step] < actions.size()) next = next_state_of(model, state, actions[indices[step]]);
+    if (!next || !expect(step, *next)) {
+      trace.nondeterministic = true;
+      trace.note = fmt::format("replay diverged at step {}: the model is nondeterministic", step);
+      return trace;
+    }
+    trace.steps.push_back(
+        {format_action_of(model, state, actions[indices[step]]), describe_of(model, *next)});
+    trace.path.push_back(indices[step]);
+    state = std::move(*next);
+  }
+  return trace;
+}
+
+/// A search with symmetry reduction stores representatives, and its action
+/// indices lead from one representative to a state whose representative is
+/// the next; that is not a path the model takes. This maps it onto one: from
+/// the real state, it takes the first action whose successor has the next
+/// stored representative, and returns those indices (which replay_trace then
+/// follows without symmetry). Empty if no action does, which a sound
+/// symmetry rules out (or if the stored initial index is out of range).
+template <Model M>
+std::vector<std::uint32_t> concrete_indices(const M& model,
+                                            const StateStore<typename M::State>& store,
+                                            const std::vector<StateId>& path) {
+  std::vector<std::uint32_t> indices{store.action(path[0])};
+  const auto initial = model.initial_states();
+  if (indices[0] >= initial.size()) return {};
+  auto state = initial[indices[0]];
+  std::vector<typename M::Action> actions;
+  for (std::size_t step = 1; step < path.size(); ++step) {
+    actions.clear();
+    model.actions(state, actions);
+    bool found = false;
+    for (std::uint32_t a = 0; a < actions.size() && !found; ++a) {
+      auto next = next_state_of(model, state, actions[a]);
+      if (!next) continue;
+      auto representative = *next;
+      canonicalize_if(model, true, representative);
+      if (store.find(representative, state_hash(model, representative)) != path[step]) continue;
+      indices.push_back(a);
+      state = std::move(*next);
+      found = true;
+    }
+    if (!found) return {};
+  }
+  return indices;
+}
+
+/// Rebuilds the path from an initial state to `target` from the store's
+/// parent links, verifying every replayed state (or, with `symmetry`, its
+/// representative) against the store.
+template <Model M>
+Trace build_trace(const M& model, const StateStore<typename M::State>& store, StateId target,
+                  bool symmetry = false) {
+  std::vector<StateId> path;
+  for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
+  std::reverse(path.begin(), path.end());
+  std::vector<std::uint32_t> indices;
+  if (symmetry) {
+    indices = concrete_indices(model, store, path);
+    if (indices.empty()) {
+      Trace trace;
+      trace.nondeterministic = true;
+      trace.note = "no real path maps onto the stored one: the model's symmetry is unsound";
+      return trace;
+    }
+  } else {
+    for (StateId id : path) indices.push_back(store.action(id));
+  }
+  return replay_trace(model, indices, [&](std::size_t step, const typename M::State& state) {
+    if (!symmetry) return store.find(state, state_hash(model, state)) == path[step];
+    auto representative = state;
+    canonicalize_if(model, true, representative);
+    return store.find(representative, state_hash(model, representative)) == path[step];
+  });
+}
+
+}  // namespace lmc

@@ -1,0 +1,165 @@
+// Golden numbers of the small models: every strategy, thread count and
+// storage mode must give the same states, transitions and verdicts. The
+// numbers come from real runs; two of them are also known independently:
+// 288 states for TwoPhase with 3 managers (the TLA+ literature) and the
+// deadlock of n philosophers after n steps. SPIN's counts are compared in
+// tests/spin.
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "checker/cli/builtin_models.hpp"
+#include "checker/engine/model_registry.hpp"
+
+namespace {
+
+using namespace lmc;
+
+struct Golden {
+  std::string model;
+  std::vector<std::string> params;
+  Verdict verdict;
+  std::uint64_t states;       ///< bfs
+  std::uint64_t transitions;  ///< bfs
+  std::uint32_t max_depth;    ///< bfs
+  std::string failing;        ///< property with the counterexample, or ""
+  std::size_t trace_length;   ///< bfs: shortest counterexample
+  std::uint64_t dfs_states;   ///< dfs stops at its first violation
+  std::uint64_t dfs_transitions;
+};
+
+const std::vector<Golden> kGolden = {
+    {"peterson", {"n=2"}, Verdict::ok, 34, 62, 9, "", 0, 34, 62},
+    {"peterson", {"n=3"}, Verdict::ok, 705, 1725, 21, "", 0, 705, 1725},
+    {"peterson", {"n=4"}, Verdict::ok, 14844, 44120, 36, "", 0, 14844, 44120},
+    {"peterson",
+     {"n=3", "swap=1"},
+     Verdict::violation,
+     1476,
+     3300,
+     14,
+     "mutual_exclusion",
+     14,
+     432,
+     614},
+    {"philosophers", {"n=5"}, Verdict::violation, 82, 265, 5, "deadlock", 5, 19, 24},
+    {"philosophers", {"n=5", "fixed=1"}, Verdict::ok, 70, 219, 5, "", 0, 70, 219},
+    {"philosophers", {"n=6", "fixed=1"}, Verdict::ok, 169, 638, 6, "", 0, 169, 638},
+    {"two_phase_commit", {"n=3"}, Verdict::ok, 288, 1145, 10, "", 0, 288, 1145},
+    {"two_phase_commit", {"n=4"}, Verdict::ok, 1568, 8257, 13, "", 0, 1568, 8257},
+    {"two_phase_commit",
+     {"n=3", "bug=1"},
+     Verdict::violation,
+     110,
+     251,
+     3,
+     "managers_agree",
+     3,
+     9,
+     17},
+};
+
+CheckResult run(const Golden& g, SearchOptions options) {
+  const auto* model = find_model(builtin_models(), g.model);
+  REQUIRE(model != nullptr);
+  std::string error;
+  const auto values = parse_parameters(*model, g.params, error);
+  REQUIRE(values.has_value());
+  options.progress_interval_seconds = 0;
+  return model->check(*values, options);
+}
+
+std::string label(const Golden& g) {
+  std::string text = g.model;
+  for (const auto& p : g.params) text += " " + p;
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("bfs gives the golden counts on every thread count and storage mode",
+          "[checker][golden][bfs]") {
+  for (const auto& g : kGolden) {
+    for (unsigned threads : {1u, 2u, 4u}) {
+      for (auto storage : {StorageMode::exact, StorageMode::fingerprint, StorageMode::packed}) {
+        INFO(label(g) << ", " << threads << " threads, " << to_string(storage));
+        SearchOptions options;
+        options.threads = threads;
+        options.storage = storage;
+        const auto result = run(g, options);
+        CHECK(result.verdict == g.verdict);
+        CHECK(result.stats.states == g.states);
+        CHECK(result.stats.transitions == g.transitions);
+        CHECK(result.stats.max_depth == g.max_depth);
+        if (!g.failing.empty()) {
+          const auto* failing = result.find(g.failing);
+          REQUIRE(failing != nullptr);
+          REQUIRE(failing->trace.has_value());
+          CHECK_FALSE(failing->trace->nondeterministic);
+          CHECK(failing->trace->steps.size() - 1 == g.trace_length);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("bfs traces are the same on every thread count", "[checker][golden][bfs]") {
+  for (const auto& g : kGolden) {
+    if (g.failing.empty()) continue;
+    SearchOptions one;
+    const auto reference = run(g, one);
+    for (unsigned threads : {2u, 4u}) {
+      INFO(label(g) << ", " << threads << " threads");
+      SearchOptions options;
+      options.threads = threads;
+      const auto result = run(g, options);
+      const auto& a = reference.find(g.failing)->trace->steps;
+      const auto& b = result.find(g.failing)->trace->steps;
+      REQUIRE(a.size() == b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].action == b[i].action);
+        CHECK(a[i].state == b[i].state);
+      }
+    }
+  }
+}
+
+TEST_CASE("dfs gives the golden counts in every storage mode", "[checker][golden][dfs]") {
+  for (const auto& g : kGolden) {
+    for (auto storage : {StorageMode::exact, StorageMode::fingerprint, StorageMode::packed}) {
+      INFO(label(g) << ", dfs, " << to_string(storage));
+      SearchOptions options;
+      options.strategy = Strategy::dfs;
+      options.storage = storage;
+      const auto result = run(g, options);
+      CHECK(result.verdict == g.verdict);
+      CHECK(result.stats.states == g.dfs_states);
+      CHECK(result.stats.transitions == g.dfs_transitions);
+      if (!g.failing.empty()) {
+        const auto* failing = result.find(g.failing);
+        REQUIRE(failing != nullptr);
+        REQUIRE(failing->trace.has_value());
+        CHECK_FALSE(failing->trace->nondeterministic);
+        // Depth-first traces are valid but need not be shortest.
+        CHECK(failing->trace->steps.size() - 1 >= g.trace_length);
+      }
+    }
+  }
+}
+
+TEST_CASE("Every property of an ok model is decided", "[checker][golden]") {
+  for (const auto& g : kGolden) {
+    if (g.verdict != Verdict::ok) continue;
+    INFO(label(g));
+    const auto result = run(g, SearchOptions{});
+    for (const auto& p : result.properties) {
+      INFO(p.name);
+      CHECK((p.status == PropertyStatus::holds || p.status == PropertyStatus::reached));
+    }
+    for (const auto& c : result.coverage) {
+      INFO(c.action);
+      CHECK(c.count > 0);
+    }
+  }
+}
