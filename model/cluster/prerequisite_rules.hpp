@@ -131,22 +131,33 @@ std::vector<I> index_candidates(const RuleFacts<B, I>& f) {
   return candidates;
 }
 
+/// Some candidate fits: the finite disjunction that stands for "there is one"
+/// (both term types can build it).
+template <class Candidates, class Fits>
+auto some_candidate_fits(const Candidates& candidates, Fits&& fits) {
+  auto any = fits(candidates[0]);
+  for (std::size_t c = 1; c < candidates.size(); ++c) any = any || fits(candidates[c]);
+  return any;
+}
+
+/// `x` fits and no candidate below it does: the lowest fitting value.
+template <class Candidates, class Fits, class T>
+auto lowest_fitting(const Candidates& candidates, Fits&& fits, const T& x) {
+  auto lowest = fits(x);
+  for (const auto& c : candidates) lowest = lowest && implies(fits(c), x <= c);
+  return lowest;
+}
+
 template <class B, class I>
 B index_available(const RuleFacts<B, I>& f) {
-  const auto candidates = index_candidates(f);
-  B any = index_fits(f, candidates[0]);
-  for (std::size_t c = 1; c < candidates.size(); ++c) any = any || index_fits(f, candidates[c]);
-  return any;
+  return some_candidate_fits(index_candidates(f), [&](const auto& i) { return index_fits(f, i); });
 }
 
 /// The index VM2000 gives the VM: the fixed one, or the lowest free one.
 template <class B, class I, class T>
 B index_assigned(const RuleFacts<B, I>& f, const T& index) {
-  B assigned = index_fits(f, index);
-  for (const auto& candidate : index_candidates(f)) {
-    assigned = assigned && implies(index_fits(f, candidate), index <= candidate);
-  }
-  return assigned;
+  return lowest_fitting(
+      index_candidates(f), [&](const auto& i) { return index_fits(f, i); }, index);
 }
 
 /// "No lower index is free": every index below `index` (up to `bound`, past
@@ -184,20 +195,14 @@ std::vector<I> piece_candidates(const RuleFacts<B, I>& f) {
 
 template <class B, class I>
 B contiguous_piece(const RuleFacts<B, I>& f) {
-  const auto candidates = piece_candidates(f);
-  B any = fits_at(f, candidates[0]);
-  for (std::size_t c = 1; c < candidates.size(); ++c) any = any || fits_at(f, candidates[c]);
-  return any;
+  return some_candidate_fits(piece_candidates(f), [&](const auto& at) { return fits_at(f, at); });
 }
 
 /// The lowest start of such a piece (where the target places the VM).
 template <class B, class I, class T>
 B piece_placed(const RuleFacts<B, I>& f, const T& start) {
-  B placed = fits_at(f, start);
-  for (const auto& candidate : piece_candidates(f)) {
-    placed = placed && implies(fits_at(f, candidate), start <= candidate);
-  }
-  return placed;
+  return lowest_fitting(
+      piece_candidates(f), [&](const auto& at) { return fits_at(f, at); }, start);
 }
 
 /// P11: the device can be assigned to the VM on the target: no other VM holds
