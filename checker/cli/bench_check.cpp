@@ -124,6 +124,14 @@ std::string promela_preset(const std::string& preset) {
   return macro;
 }
 
+/// A figure of a report, or 0 where the report has none: a run too fast for
+/// its clock (pan prints 0 seconds for a small preset) has no rate, null in
+/// its JSON.
+double number(const nlohmann::json& j, const char* key) {
+  const auto found = j.find(key);
+  return found != j.end() && found->is_number() ? found->get<double>() : 0.0;
+}
+
 std::optional<Measurement> run_lmc(const BenchCheckArgs& a, const std::string& preset, int threads,
                                    std::string& error) {
   const auto json =
@@ -151,10 +159,10 @@ std::optional<Measurement> run_lmc(const BenchCheckArgs& a, const std::string& p
                      a.storage,
                      threads,
                      j.at("states").get<std::uint64_t>(),
-                     j.at("seconds").get<double>(),
-                     j.at("states_per_second").get<double>(),
-                     j.at("bytes_per_state").get<double>(),
-                     j.at("peak_rss_mb").get<double>()};
+                     number(j, "seconds"),
+                     number(j, "states_per_second"),
+                     number(j, "bytes_per_state"),
+                     number(j, "peak_rss_mb")};
 }
 
 std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& preset,
@@ -187,10 +195,10 @@ std::optional<Measurement> run_spin(const BenchCheckArgs& a, const std::string& 
                      collapse ? "collapse" : "plain",
                      1,
                      j.at("states").get<std::uint64_t>(),
-                     j.at("seconds").get<double>(),
-                     j.at("states_per_second").get<double>(),
-                     j.at("bytes_per_state").get<double>(),
-                     j.at("memory_mb").get<double>()};
+                     number(j, "seconds"),
+                     number(j, "states_per_second"),
+                     number(j, "bytes_per_state"),
+                     number(j, "memory_mb")};
 }
 
 void print_row(const Measurement& m) {
@@ -214,17 +222,22 @@ void print_ratios(const std::vector<Measurement>& rows, const std::string& stora
   const auto* lmc2 = find(rows, "lmc", storage, 2);
   const auto* spin = find(rows, "spin", "plain", 1);
   const auto* collapse = find(rows, "spin", "collapse", 1);
+  // A rate of 0 is a run too fast to time: its ratio is not printed as a number.
+  const auto ratio = [](double a, double b, const char* unit) {
+    return a > 0 && b > 0 ? fmt::format("{:.2f}{}", a / b, unit)
+                          : std::string("n/a (a run too fast to time)");
+  };
   if (lmc1 && spin) {
-    fmt::print("  lmc 1 thread / pan states per second: {:.2f}x\n",
-               lmc1->states_per_second / spin->states_per_second);
+    fmt::print("  lmc 1 thread / pan states per second: {}\n",
+               ratio(lmc1->states_per_second, spin->states_per_second, "x"));
   }
   if (lmc1 && collapse) {
-    fmt::print("  lmc bytes per state / pan -DCOLLAPSE: {:.2f}\n",
-               lmc1->bytes_per_state / collapse->bytes_per_state);
+    fmt::print("  lmc bytes per state / pan -DCOLLAPSE: {}\n",
+               ratio(lmc1->bytes_per_state, collapse->bytes_per_state, ""));
   }
   if (lmc1 && lmc2) {
-    fmt::print("  lmc 2 threads / 1 thread: {:.2f}x\n",
-               lmc2->states_per_second / lmc1->states_per_second);
+    fmt::print("  lmc 2 threads / 1 thread: {}\n",
+               ratio(lmc2->states_per_second, lmc1->states_per_second, "x"));
   }
 }
 
