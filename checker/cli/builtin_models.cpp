@@ -1,11 +1,14 @@
-// Registers the built-in models. Each entry instantiates the search templates
-// for its model type, so every model gets its own compiled hot loop.
+// Registers the built-in models: the cluster model (model/cluster/check/) and
+// the classic ones. Each entry instantiates the search templates for its model
+// type, so every model gets its own compiled hot loop.
 
 #include "checker/cli/builtin_models.hpp"
+
 #include "checker/engine/check.hpp"
 #include "model/classic/peterson.hpp"
 #include "model/classic/philosophers.hpp"
 #include "model/classic/two_phase_commit.hpp"
+#include "model/cluster/check/cluster_entry.hpp"
 
 namespace lmc {
 namespace {
@@ -35,7 +38,7 @@ std::vector<ModelEntry> make_registry() {
   using classic::Peterson;
   using classic::Philosophers;
   using classic::TwoPhaseCommit;
-  std::vector<ModelEntry> models;
+  std::vector<ModelEntry> models{cluster_model_entry()};
   models.push_back(entry("peterson",
                          "Peterson's mutual exclusion for n processes (filter lock); swap=1 "
                          "breaks it",

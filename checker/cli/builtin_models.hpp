@@ -1,6 +1,7 @@
 #pragma once
-// The models built into `lmc check --model NAME`: the classic ones
-// (model/classic/), each with its own compiled search.
+// The models built into `lmc check --model NAME`: the cluster model (first,
+// the default) and the classic ones (model/classic/), each with its own
+// compiled search.
 
 #include <vector>
 

@@ -12,8 +12,8 @@
 #include "checker/engine/model_registry.hpp"
 #include "checker/engine/report.hpp"
 #include "checker/engine/search_cli.hpp"
-#include "model/cluster/check/cluster_runner.hpp"
-#include "model/cluster/traces/trace_file.hpp"
+#include "model/cluster/config/config.hpp"
+#include "model/cluster/mutants.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -23,10 +23,11 @@ constexpr const char* kDefaultModel = "cluster";
 struct CheckArgs {
   std::string model = kDefaultModel;
   std::vector<std::string> params;
-  ClusterSelection cluster;
+  /// The cluster model's shorthands, each a --param of the same name; only
+  /// the ones the user gave (their defaults are the parameters' own).
+  std::vector<std::pair<std::string, std::string>> shorthands;
+  std::string preset, config_file, mutant, prereq;
   bool list_mutants = false;
-  bool preset_given = false;
-  std::string prereq = "model";
   bool list_presets = false;
   bool list_models = false;
   SearchCliArgs search;  ///< what every check has (checker/engine/search_cli.hpp)
@@ -35,24 +36,34 @@ struct CheckArgs {
 };
 
 void list_models() {
-  fmt::print(
-      "cluster  the SE server cluster and Live Migration (default; --preset NAME or "
-      "--config FILE, --mutant NAME)\n");
   for (const auto& m : builtin_models()) {
     fmt::print("{}  {}\n", m.name, m.summary);
-    for (const auto& p : m.parameters) {
-      fmt::print("    --param {}=N  {} (default {}, {}..{})\n", p.name, p.help, p.default_value,
-                 p.min_value, p.max_value);
-    }
+    for (const auto& line : describe_parameters(m)) fmt::print("    {}\n", line);
   }
 }
 
-int write_reports(const CheckArgs& args, const CheckResult& result) {
-  return write_check_reports(args.search, result, "lmc check");
+bool has_text_parameter(const ModelEntry& model, const std::string& name) {
+  for (const auto& p : model.text_parameters) {
+    if (p.name == name) return true;
+  }
+  return false;
 }
 
-void apply_cli_options(CheckArgs& args) {
-  apply_search_options(args.search, "lmc check");
+/// --preset X and the like as --param preset=X; false after an error
+/// message when the model has no such parameter.
+bool add_shorthands(const CheckArgs& args, const ModelEntry& model,
+                    std::vector<std::string>& settings) {
+  for (const auto& [name, value] : args.shorthands) {
+    if (!has_text_parameter(model, name)) {
+      fmt::print(stderr,
+                 "lmc check: error: --{} applies to a model with a '{}' parameter (cluster), not "
+                 "to --model {}\n",
+                 name, name, model.name);
+      return false;
+    }
+    settings.push_back(name + "=" + value);
+  }
+  return true;
 }
 
 /// The trace --trace-out writes: the first counterexample (as the text
@@ -65,32 +76,15 @@ const PropertyResult* trace_to_write(const CheckResult& result) {
   return nullptr;
 }
 
-TraceFile trace_file_of(const CheckArgs& args, const cluster::ClusterModel& model,
-                        const PropertyResult& property) {
-  TraceFile file;
-  if (args.cluster.config_file.empty()) {
-    file.preset = args.cluster.preset;
-  } else {
-    file.config = args.cluster.config_file;
-  }
-  file.mutant = args.cluster.mutant.empty() ? "none" : args.cluster.mutant;
-  file.property = property.name;
-  file.kind =
-      property.status == PropertyStatus::reached ? TraceKind::witness : TraceKind::counterexample;
-  file.steps = steps_of_trace(model, *property.trace);
-  return file;
-}
-
-/// --trace-out FILE and --trace-out-dir DIR; false after an error message.
-bool write_trace_files(const CheckArgs& args, const cluster::Config& config, cluster::Mutant mutant,
-                       const CheckResult& result) {
-  if (args.trace_out.empty() && args.trace_out_dir.empty()) return true;
-  const cluster::ClusterModel model(config, mutant);
+/// --trace-out FILE and --trace-out-dir DIR in the model's trace format;
+/// false after an error message.
+bool write_trace_files(const CheckArgs& args, const ModelEntry& model,
+                       const ParameterValues& values, const CheckResult& result) {
   const char* option = "--trace-out";
   try {
     if (!args.trace_out.empty()) {
       if (const auto* property = trace_to_write(result)) {
-        write_trace_file(args.trace_out, trace_file_of(args, model, *property));
+        model.write_trace(values, *property, args.trace_out);
       } else {
         fmt::print(stderr,
                    "lmc check: note: no counterexample and no witness, so --trace-out {} was not "
@@ -103,48 +97,68 @@ bool write_trace_files(const CheckArgs& args, const cluster::Config& config, clu
       std::error_code error;
       std::filesystem::create_directories(args.trace_out_dir, error);
       if (error) {
-        throw TraceFileError(fmt::format("{}: cannot create the directory ({})", args.trace_out_dir,
-                                         error.message()));
+        throw ModelInputError(fmt::format("{}: cannot create the directory ({})",
+                                          args.trace_out_dir, error.message()));
       }
       for (const auto& p : result.properties) {
         const bool counterexample = p.status == PropertyStatus::violated;
         if (!p.trace || !(counterexample || p.status == PropertyStatus::reached)) continue;
-        write_trace_file(std::filesystem::path(args.trace_out_dir) / (p.name + ".json"),
-                         trace_file_of(args, model, p));
+        model.write_trace(
+            values, p, (std::filesystem::path(args.trace_out_dir) / (p.name + ".json")).string());
       }
     }
-  } catch (const TraceFileError& e) {
+  } catch (const ModelInputError& e) {
     fmt::print(stderr, "lmc check: error: {} {}\n", option, e.what());
     return false;
   }
   return true;
 }
 
-int run_cluster(CheckArgs& args) {
+/// What the chosen model cannot do with the options given; empty when
+/// nothing is amiss.
+std::string unsupported_options(const CheckArgs& args, const ModelEntry& model) {
+  if (args.search.options.symmetry && args.search.strategy == "simulation") {
+    return "--symmetry applies to bfs and dfs, which store states; simulation stores none";
+  }
+  if (args.search.options.symmetry && !model.has_symmetry) {
+    return fmt::format("--symmetry: model '{}' declares no symmetry", model.name);
+  }
+  if ((!args.trace_out.empty() || !args.trace_out_dir.empty()) && !model.write_trace) {
+    return fmt::format("--trace-out and --trace-out-dir: model '{}' has no trace file format",
+                       model.name);
+  }
+  return {};
+}
+
+int run_model(CheckArgs& args, const ModelEntry& model) {
+  if (const auto problem = unsupported_options(args, model); !problem.empty()) {
+    fmt::print(stderr, "lmc check: error: {}\n", problem);
+    return kExitBadInput;
+  }
+  auto settings = args.params;
+  if (!add_shorthands(args, model, settings)) return kExitBadInput;
   std::string error;
-  const auto config = load_cluster_config(args.cluster, error);
-  if (!config) {
+  const auto values = parse_parameters(model, settings, error);
+  if (!values) {
     fmt::print(stderr, "lmc check: error: {}\n", error);
     return kExitBadInput;
   }
-  const auto mutant = cluster::parse_mutant(args.cluster.mutant);
-  if (!mutant) {
-    fmt::print(stderr, "lmc check: error: --mutant {}: no such mutant (see --list-mutants)\n",
-               args.cluster.mutant);
+  try {
+    if (args.search.list_properties) {
+      for (const auto& p : model.properties(*values)) {
+        fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
+      }
+      return 0;
+    }
+    apply_search_options(args.search, "lmc check");
+    const auto result = model.check(*values, args.search.options);
+    const int code = write_check_reports(args.search, result, "lmc check");
+    if (!write_trace_files(args, model, *values, result)) return kExitBadInput;
+    return code;
+  } catch (const ModelInputError& e) {
+    fmt::print(stderr, "lmc check: error: {}\n", e.what());
     return kExitBadInput;
   }
-  if (args.search.list_properties) {
-    for (const auto& p : cluster_properties(*config)) {
-      fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
-    }
-    return 0;
-  }
-  apply_cli_options(args);
-  const auto engine = args.prereq == "z3" ? PrereqEngine::z3 : PrereqEngine::model;
-  const auto result = check_cluster(*config, *mutant, args.search.options, engine);
-  const int code = write_reports(args, result);
-  if (!write_trace_files(args, *config, *mutant, result)) return kExitBadInput;
-  return code;
 }
 
 int run_check(CheckArgs& args) {
@@ -162,41 +176,13 @@ int run_check(CheckArgs& args) {
     for (const auto& name : cluster::preset_names()) fmt::print("{}\n", name);
     return 0;
   }
-  if (args.search.options.symmetry && args.search.strategy == "simulation") {
-    fmt::print(stderr,
-               "lmc check: error: --symmetry applies to bfs and dfs, which store states; "
-               "simulation stores none\n");
-    return kExitBadInput;
-  }
-  if (args.model == "cluster") return run_cluster(args);
-  if (!args.cluster.config_file.empty() || !args.cluster.mutant.empty() || args.preset_given ||
-      !args.trace_out.empty() || !args.trace_out_dir.empty() || args.search.options.symmetry) {
-    fmt::print(stderr,
-               "lmc check: error: --preset, --config, --mutant, --trace-out and --symmetry apply "
-               "to the cluster model only, not to --model {}\n",
-               args.model);
-    return kExitBadInput;
-  }
   const auto* model = find_model(builtin_models(), args.model);
   if (model == nullptr) {
     fmt::print(stderr, "lmc check: error: --model {}: no such model (see --list-models)\n",
                args.model);
     return kExitBadInput;
   }
-  std::string error;
-  const auto values = parse_parameters(*model, args.params, error);
-  if (!values) {
-    fmt::print(stderr, "lmc check: error: {}\n", error);
-    return kExitBadInput;
-  }
-  if (args.search.list_properties) {
-    for (const auto& p : model->properties(*values)) {
-      fmt::print("{} {} {}\n", p.name, p.kind, p.ids.empty() ? "-" : p.ids);
-    }
-    return 0;
-  }
-  apply_cli_options(args);
-  return write_reports(args, model->check(*values, args.search.options));
+  return run_model(args, *model);
 }
 
 }  // namespace
@@ -213,21 +199,21 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--model,-m", args->model, "Built-in model to check (see --list-models)")
       ->capture_default_str();
   cmd->add_option("--param,-p", args->params, "Model parameter NAME=VALUE (repeatable)");
-  cmd->add_option("--preset", args->cluster.preset,
-                  "Cluster model: a built-in configuration (see --list-presets)")
-      ->capture_default_str();
-  cmd->add_option("--config,-c", args->cluster.config_file,
-                  "Cluster model: a JSON configuration file (see examples/)");
-  cmd->add_option("--mutant", args->cluster.mutant,
+  cmd->add_option("--preset", args->preset,
+                  "Cluster model: a built-in configuration (see --list-presets; default "
+                  "'default'); short for --param preset=NAME");
+  cmd->add_option("--config,-c", args->config_file,
+                  "Cluster model: a JSON configuration file (see examples/); short for --param "
+                  "config=FILE");
+  cmd->add_option("--mutant", args->mutant,
                   "Cluster model: switch on one seeded design bug (see --list-mutants)");
   cmd->add_flag("--list-mutants", args->list_mutants,
                 "List the seeded design bugs: name, the property it must break, its preset");
   cmd->add_flag("--list-presets", args->list_presets, "List the cluster model's presets");
   cmd->add_option("--prereq", args->prereq,
                   "Cluster model: where LM requests get their P1-P19 verdicts: model (the C++ "
-                  "check) or z3 (a table Z3 fills before the search)")
-      ->check(CLI::IsMember({"model", "z3"}))
-      ->capture_default_str();
+                  "check, the default) or z3 (a table Z3 fills before the search)")
+      ->check(CLI::IsMember({"model", "z3"}));
   cmd->add_flag("--list-models", args->list_models, "List the built-in models and parameters");
   add_search_options(*cmd, args->search,
                      "Cluster model, bfs and dfs: store one state per class of states that "
@@ -241,7 +227,13 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Cluster model: write every counterexample and every reached goal's witness "
                   "as DIR/<property>.json (created if missing)");
   cmd->callback([args, cmd, &exit_code] {
-    args->preset_given = cmd->count("--preset") > 0;
+    const std::pair<const char*, const std::string*> shorthands[] = {{"preset", &args->preset},
+                                                                     {"config", &args->config_file},
+                                                                     {"mutant", &args->mutant},
+                                                                     {"prereq", &args->prereq}};
+    for (const auto& [name, value] : shorthands) {
+      if (cmd->count(std::string("--") + name) > 0) args->shorthands.emplace_back(name, *value);
+    }
     exit_code = run_check(*args);
   });
 }

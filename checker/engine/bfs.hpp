@@ -44,20 +44,19 @@ class BreadthFirstSearch {
         options_(options),
         threads_(std::max(1u, options.threads)),
         evaluator_(properties_of(model), options.check_liveness),
-        store_(options.storage, codec_of(model)),
+        store_(model, options.storage),
         open_(evaluator_.size(), 1),
         kind_count_(action_kinds_of(model).size()) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(kind_count_, 0);
     record_graph_ = !evaluator_.liveness().empty();
     packed_ = store_.mode() == StorageMode::packed;
-    if (packed_) record_words_ = kHeaderWords + store_.codec().words;
+    if (packed_) record_words_ = kHeaderWords + store_.packing().words();
     plan_groups(0);
   }
 
   CheckResult run() {
-    ProgressMonitor monitor(counters_, options_.progress_interval_seconds,
-                            options_.time_limit_seconds);
+    ProgressMonitor monitor(counters_, options_);
     monitor_ = &monitor;
     WorkerPool pool(threads_);
     pool_ = &pool;
@@ -191,8 +190,8 @@ class BreadthFirstSearch {
     buffers_.resize(1);
     for (std::uint32_t i = 0; i < initial.size(); ++i) {
       canonicalize_if(model_, options_.symmetry, initial[i]);
-      push_candidate(buffers_[0], state_hash(model_, initial[i]), kNoState, i, std::move(initial[i]),
-                     nullptr, nullptr);
+      push_candidate(buffers_[0], state_hash(model_, initial[i]), kNoState, i,
+                     std::move(initial[i]), nullptr, nullptr);
     }
     merge(1);
   }
@@ -210,38 +209,12 @@ class BreadthFirstSearch {
     record[0] = hash;
     record[1] = parent;
     record[2] = action;
-    std::uint64_t* words = record + kHeaderWords;
-    if constexpr (RepackingModel<M>) {
-      if (from != nullptr) {
-        model_.repack(*from, from_words, state, words);
-        return;
-      }
-    }
-    pack(state, words);
+    store_.packing().pack_successor(from, from_words, state, record + kHeaderWords);
   }
 
   /// The successor of `state` by `action` into `next`, or false.
   bool successor(const State& state, const Action& action, State& next) const {
     return successor_of(model_, state, action, next);
-  }
-
-  // The model's own packing, called directly (no std::function per state).
-  void pack(const State& state, std::uint64_t* words) const {
-    if constexpr (PackableModel<M>) model_.pack(state, words);
-  }
-  void unpack(const std::uint64_t* words, State& state) const {
-    if constexpr (PackableModel<M>) model_.unpack(words, state);
-  }
-  /// unpack(words, state), where state holds the unpacked `previous` words
-  /// (or previous is null): a model that can rewrites only what differs.
-  void unpack(const std::uint64_t* previous, const std::uint64_t* words, State& state) const {
-    if constexpr (DeltaUnpackingModel<M>) {
-      if (previous != nullptr) {
-        model_.unpack_over(previous, words, state);
-        return;
-      }
-    }
-    unpack(words, state);
   }
 
   /// An `always` property has a counterexample.
@@ -364,7 +337,7 @@ class BreadthFirstSearch {
             const auto local = static_cast<std::uint32_t>(level_[shard].first + position);
             const std::uint64_t* previous = words;
             words = store_.shard(shard).packed(local);
-            unpack(previous, words, scratch);
+            store_.packing().unpack_over(previous, words, scratch);
             state = &scratch;
             id = make_state_id(shard, local);
           } else {
@@ -425,7 +398,7 @@ class BreadthFirstSearch {
       if (!successor(state, actions[a], next)) continue;
       canonicalize_if(model_, options_.symmetry, next);
       ++successors;
-      ++counters.coverage[action_kind_of(model_, actions[a])];
+      ++counters.coverage[action_kind_of(model_, state, actions[a])];
       push_candidate(out, state_hash(model_, next), id, a, std::move(next), &state, words);
     }
     counters.transitions += successors;
@@ -555,7 +528,7 @@ class BreadthFirstSearch {
   SearchOptions options_;
   unsigned threads_;
   PropertyEvaluator<State> evaluator_;
-  StateStore<State> store_;
+  StateStore<M> store_;
   std::vector<char> open_;
   std::size_t kind_count_;
   bool record_graph_ = false;

@@ -27,7 +27,7 @@ class DepthFirstSearch {
       : model_(model),
         options_(options),
         evaluator_(properties_of(model), options.check_liveness),
-        store_(options.storage, codec_of(model)),
+        store_(model, options.storage),
         open_(evaluator_.size(), 1) {
     outcome_.found.assign(evaluator_.size(), kNotFound);
     outcome_.coverage.assign(action_kinds_of(model).size(), 0);
@@ -35,8 +35,7 @@ class DepthFirstSearch {
   }
 
   CheckResult run() {
-    ProgressMonitor monitor(counters_, options_.progress_interval_seconds,
-                            options_.time_limit_seconds);
+    ProgressMonitor monitor(counters_, options_);
     monitor_ = &monitor;
     search();
     auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
@@ -121,8 +120,9 @@ class DepthFirstSearch {
       if (!next) continue;
       ++top.successors;
       ++transitions_;
-      ++outcome_.coverage[action_kind_of(model_, top.actions[index])];
+      ++outcome_.coverage[action_kind_of(model_, top.state, top.actions[index])];
       counters_.depth.store(static_cast<std::uint32_t>(stack_.size()), std::memory_order_relaxed);
+      counters_.queue.store(stack_.size(), std::memory_order_relaxed);
       if (!visit(*next, top.id, index)) return false;
     }
     return true;
@@ -131,7 +131,7 @@ class DepthFirstSearch {
   const M& model_;
   SearchOptions options_;
   PropertyEvaluator<State> evaluator_;
-  StateStore<State> store_;
+  StateStore<M> store_;
   std::vector<char> open_;
   bool record_graph_ = false;
   bool bounded_ = false;

@@ -11,15 +11,16 @@
 //     struct State { std::uint8_t value = 0; bool operator==(const State&) const = default; };
 //     struct Action { bool wrap; };
 //     std::vector<State> initial_states() const { return {State{}}; }
-//     void actions(const State& s, std::vector<Action>& out) const { out.push_back({s.value == 2}); }
-//     std::optional<State> next_state(const State& s, const Action& a) const {
+//     void actions(const State& s, std::vector<Action>& out) const { out.push_back({s.value == 2});
+//     } std::optional<State> next_state(const State& s, const Action& a) const {
 //       return State{static_cast<std::uint8_t>(a.wrap ? 0 : s.value + 1)};
 //     }
 //   };
 //   static_assert(lmc::Model<Counter>);
 //
 // Everything else has a default (model_traits.hpp): name, is_terminal,
-// hash (of the state's bytes), action_kinds and action_kind (for coverage),
+// hash (of the state's bytes), action_kinds and action_kind (for coverage;
+// `action_kind(state, action)` when the kind depends on the state),
 // format_action and describe (for traces), properties (none: only deadlock
 // freedom is checked), action_kind_enabled. A model that gives
 // `bool successor(const State&, const Action&, State& next) const` needs no
@@ -38,7 +39,8 @@
 //   writes into `next`, which the search reuses, rather than returning a
 //   std::optional; false when the action is disabled. With both, they must
 //   agree.
-// - Optionally (PackableModel), `packed_words()`, `pack(state, words)` and
+// - Optionally (PackableModel; the engine calls these through
+//   StatePacking, state_packing.hpp), `packed_words()`, `pack(state, words)` and
 //   `unpack(words, state)`: a lossless encoding of a state in a fixed number
 //   of 64-bit words, which the packed storage mode stores instead of the
 //   State object. unpack(pack(s)) must equal s. Optionally also
@@ -76,7 +78,8 @@ concept Model = requires(const M& model, const typename M::State& state,
   requires std::copyable<typename M::Action>;
   { model.initial_states() } -> std::same_as<std::vector<typename M::State>>;
   { model.actions(state, actions_out) } -> std::same_as<void>;
-} && (HasNextState<M> || HasSuccessor<M>);
+}
+&&(HasNextState<M> || HasSuccessor<M>);
 
 template <class M>
 concept PackableModel = Model<M> &&

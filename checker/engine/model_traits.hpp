@@ -85,11 +85,19 @@ std::vector<std::string> action_kinds_of(const M& m) {
   }
 }
 
+/// The kind of `a` taken in `s`, an index into action_kinds_of: the model's
+/// `action_kind(s, a)` when the kind depends on the state (the same message
+/// is a delivery in one state and a retry in another), else its
+/// `action_kind(a)`, else 0.
 template <class M>
-std::size_t action_kind_of(const M& m, const typename M::Action& a) {
+std::size_t action_kind_of(const M& m, const typename M::State& s, const typename M::Action& a) {
   if constexpr (requires {
-                  { m.action_kind(a) } -> std::convertible_to<std::size_t>;
+                  { m.action_kind(s, a) } -> std::convertible_to<std::size_t>;
                 }) {
+    return m.action_kind(s, a);
+  } else if constexpr (requires {
+                         { m.action_kind(a) } -> std::convertible_to<std::size_t>;
+                       }) {
     return m.action_kind(a);
   } else {
     return 0;
@@ -104,7 +112,7 @@ std::string format_action_of(const M& m, const typename M::State& s, const typen
                 }) {
     return m.format_action(s, a);
   } else {
-    return action_kinds_of(m)[action_kind_of(m, a)];
+    return action_kinds_of(m)[action_kind_of(m, s, a)];
   }
 }
 

@@ -2,6 +2,7 @@
 // What the user asks of one search: strategy, storage, bounds, reporting.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,23 @@ std::string_view to_string(StorageMode mode);
 std::optional<Strategy> parse_strategy(std::string_view text);
 std::optional<StorageMode> parse_storage(std::string_view text);
 
+/// One progress reading of a running search.
+struct ProgressReport {
+  double seconds = 0;
+  std::uint64_t states = 0;
+  double states_per_second = 0;
+  /// States waiting to be expanded (bfs: the current level; dfs: the stack).
+  std::uint64_t queue = 0;
+  std::uint32_t depth = 0;
+  std::uint64_t rss_bytes = 0;
+};
+/// Called from the search's watcher thread every progress interval; it must
+/// not block for long (the time limit is enforced on the same thread).
+using ProgressReporter = std::function<void(const ProgressReport&)>;
+
+/// The default reporter: one line on stderr.
+void print_progress_line(const ProgressReport& report);
+
 struct SearchOptions {
   Strategy strategy = Strategy::bfs;
   StorageMode storage = StorageMode::packed;
@@ -42,8 +60,11 @@ struct SearchOptions {
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;
   std::uint64_t seed = 1;
-  /// Seconds between progress lines on stderr; 0 turns them off.
+  /// Seconds between progress reports; 0 turns them off.
   double progress_interval_seconds = 3;
+  /// Where progress goes; empty means print_progress_line (stderr). A
+  /// program embedding the engine passes its own (a progress bar, a log).
+  ProgressReporter on_progress;
 };
 
 }  // namespace lmc

@@ -28,11 +28,11 @@ std::uint64_t peak_rss_bytes() {
   return status_field_kib("VmHWM") * 1024;
 }
 
-ProgressMonitor::ProgressMonitor(const ProgressCounters& counters, double interval_seconds,
-                                 double time_limit_seconds)
+ProgressMonitor::ProgressMonitor(const ProgressCounters& counters, const SearchOptions& options)
     : counters_(counters),
-      interval_(interval_seconds),
-      time_limit_(time_limit_seconds),
+      interval_(options.progress_interval_seconds),
+      time_limit_(options.time_limit_seconds),
+      reporter_(options.on_progress ? options.on_progress : print_progress_line),
       start_(std::chrono::steady_clock::now()) {
   if (interval_ > 0 || time_limit_ > 0) thread_ = std::thread([this] { watch(); });
 }
@@ -57,18 +57,27 @@ void ProgressMonitor::watch() {
     const double elapsed = elapsed_seconds();
     if (time_limit_ > 0 && elapsed >= time_limit_) time_is_up_.store(true);
     if (interval_ > 0 && elapsed >= next_print) {
-      print_line(elapsed);
+      report(elapsed);
       next_print += interval_;
     }
   }
 }
 
-void ProgressMonitor::print_line(double elapsed) {
-  const auto states = counters_.states.load(std::memory_order_relaxed);
+void ProgressMonitor::report(double elapsed) {
+  ProgressReport reading;
+  reading.seconds = elapsed;
+  reading.states = counters_.states.load(std::memory_order_relaxed);
+  reading.states_per_second = elapsed > 0 ? double(reading.states) / elapsed : 0.0;
+  reading.queue = counters_.queue.load(std::memory_order_relaxed);
+  reading.depth = counters_.depth.load(std::memory_order_relaxed);
+  reading.rss_bytes = current_rss_bytes();
+  reporter_(reading);
+}
+
+void print_progress_line(const ProgressReport& report) {
   fmt::print(stderr, "progress: {:.0f} s, {} states, {:.0f} states/s, queue {}, depth {}, {} MiB\n",
-             elapsed, states, elapsed > 0 ? states / elapsed : 0.0,
-             counters_.queue.load(std::memory_order_relaxed),
-             counters_.depth.load(std::memory_order_relaxed), current_rss_bytes() >> 20);
+             report.seconds, report.states, report.states_per_second, report.queue, report.depth,
+             report.rss_bytes >> 20);
   std::fflush(stderr);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// A background thread that enforces the time limit and prints a progress line
-// on stderr every few seconds, so long runs show that they are alive and how
-// fast they go.
+// A background thread that enforces the time limit and reports progress every
+// few seconds (by default a line on stderr), so long runs show that they are
+// alive and how fast they go.
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+
+#include "checker/engine/options.hpp"
 
 namespace lmc {
 
@@ -27,8 +29,7 @@ std::uint64_t peak_rss_bytes();
 
 class ProgressMonitor {
  public:
-  ProgressMonitor(const ProgressCounters& counters, double interval_seconds,
-                  double time_limit_seconds);
+  ProgressMonitor(const ProgressCounters& counters, const SearchOptions& options);
   ~ProgressMonitor();
   ProgressMonitor(const ProgressMonitor&) = delete;
   ProgressMonitor& operator=(const ProgressMonitor&) = delete;
@@ -39,11 +40,12 @@ class ProgressMonitor {
 
  private:
   void watch();
-  void print_line(double elapsed);
+  void report(double elapsed);
 
   const ProgressCounters& counters_;
   double interval_;
   double time_limit_;
+  ProgressReporter reporter_;
   std::chrono::steady_clock::time_point start_;
   std::atomic<bool> time_is_up_{false};
   std::mutex mutex_;

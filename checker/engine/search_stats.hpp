@@ -22,8 +22,8 @@ inline double fingerprint_miss_probability(std::uint64_t states, std::uint64_t g
   return n * (t - n) / 18446744073709551616.0;
 }
 
-template <class State>
-SearchStats store_stats(const StateStore<State>& store, std::uint64_t transitions,
+template <Model M>
+SearchStats store_stats(const StateStore<M>& store, std::uint64_t transitions,
                         std::uint32_t max_depth, double seconds) {
   SearchStats stats;
   stats.states = store.size();
@@ -46,9 +46,9 @@ SearchStats store_stats(const StateStore<State>& store, std::uint64_t transition
 template <Model M>
 CheckResult finish_stored_search(const M& model, const SearchOptions& options,
                                  const PropertyEvaluator<typename M::State>& evaluator,
-                                 const StateStore<typename M::State>& store,
-                                 LivenessRecord& liveness, SearchOutcome& outcome,
-                                 SearchStats stats, const ProgressMonitor& monitor) {
+                                 const StateStore<M>& store, LivenessRecord& liveness,
+                                 SearchOutcome& outcome, SearchStats stats,
+                                 const ProgressMonitor& monitor) {
   if (outcome.complete) {
     run_liveness_pass(evaluator.liveness(), store.dense_offsets(), store.size(), liveness,
                       outcome.found);

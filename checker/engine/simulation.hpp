@@ -50,8 +50,7 @@ class RandomSimulation {
   }
 
   CheckResult run() {
-    ProgressMonitor monitor(counters_, options_.progress_interval_seconds,
-                            options_.time_limit_seconds);
+    ProgressMonitor monitor(counters_, options_);
     const auto initial = model_.initial_states();
     std::uint64_t walk = 0;
     for (; walk < options_.walks && !stopped_; ++walk) {
@@ -104,7 +103,7 @@ class RandomSimulation {
       }
       auto& [index, next] = enabled[random.below(static_cast<std::uint32_t>(enabled.size()))];
       ++transitions_;
-      ++outcome_.coverage[action_kind_of(model_, actions[index])];
+      ++outcome_.coverage[action_kind_of(model_, state, actions[index])];
       path.push_back(index);
       max_depth_ = std::max(max_depth_, step + 1);
       state = std::move(next);

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "checker/engine/model_concept.hpp"
 #include "checker/engine/options.hpp"
 #include "checker/engine/probe_table.hpp"
+#include "checker/engine/state_packing.hpp"
 
 namespace lmc {
 
@@ -37,34 +37,9 @@ constexpr StateId make_state_id(std::size_t shard, std::uint32_t local) {
   return (StateId{local} << kShardBits) | shard;
 }
 
-/// How a model's states are packed into 64-bit words (PackableModel), or
-/// words == 0 when the model has no packed encoding.
-template <class State>
-struct StateCodec {
-  std::size_t words = 0;
-  std::function<void(const State&, std::uint64_t*)> pack;
-  std::function<void(const std::uint64_t*, State&)> unpack;
-};
-
-template <Model M>
-StateCodec<typename M::State> codec_of(const M& model) {
-  if constexpr (PackableModel<M>) {
-    return {model.packed_words(),
-            [&model](const typename M::State& s, std::uint64_t* w) { model.pack(s, w); },
-            [&model](const std::uint64_t* w, typename M::State& s) { model.unpack(w, s); }};
-  } else {
-    return {};
-  }
-}
-
-/// The largest packed state the store takes (words), for stack buffers.
-inline constexpr std::size_t kMaxPackedWords = 32;
-
 /// The storage a search really uses: packed needs a model that packs.
-template <class State>
-StorageMode effective_storage(StorageMode requested, const StateCodec<State>& codec) {
-  const bool packs = codec.words > 0 && codec.words <= kMaxPackedWords;
-  return requested == StorageMode::packed && !packs ? StorageMode::exact : requested;
+inline StorageMode effective_storage(StorageMode requested, std::size_t packed_words) {
+  return requested == StorageMode::packed && packed_words == 0 ? StorageMode::exact : requested;
 }
 
 /// One shard: its hash index, its states (exact: State objects; packed:
@@ -163,37 +138,43 @@ class alignas(64) StoreShard {
 namespace lmc {
 
 /// All shards, plus what the search needs across them.
-template <class State>
+template <Model M>
 class StateStore {
+  using State = typename M::State;
+
  public:
-  explicit StateStore(StorageMode mode, StateCodec<State> codec = {})
-      : mode_(effective_storage(mode, codec)), codec_(std::move(codec)) {
+  StateStore(const M& model, StorageMode mode)
+      : packing_(model), mode_(effective_storage(mode, packing_.words())) {
     if (mode_ == StorageMode::packed) {
-      for (auto& shard : shards_) shard.set_packed_words(codec_.words);
+      for (auto& shard : shards_) shard.set_packed_words(packing_.words());
     }
   }
 
   StorageMode mode() const { return mode_; }
-  const StateCodec<State>& codec() const { return codec_; }
+  const StatePacking<M>& packing() const { return packing_; }
   StoreShard<State>& shard(std::size_t index) { return shards_[index]; }
   const StoreShard<State>& shard(std::size_t index) const { return shards_[index]; }
 
   typename StoreShard<State>::Inserted insert(const State& state, std::uint64_t hash,
                                               StateId parent, std::uint32_t action) {
     const auto index = shard_of_hash(hash);
-    if (mode_ == StorageMode::packed) {
-      std::array<std::uint64_t, kMaxPackedWords> words;
-      codec_.pack(state, words.data());
-      return shards_[index].insert_packed(index, words.data(), hash, parent, action);
+    if constexpr (PackableModel<M>) {  // a model that does not pack is never stored packed
+      if (mode_ == StorageMode::packed) {
+        std::array<std::uint64_t, kMaxPackedWords> words;
+        packing_.pack(state, words.data());
+        return shards_[index].insert_packed(index, words.data(), hash, parent, action);
+      }
     }
     return shards_[index].insert(index, state, hash, mode_, parent, action);
   }
   std::optional<StateId> find(const State& state, std::uint64_t hash) const {
     const auto index = shard_of_hash(hash);
-    if (mode_ == StorageMode::packed) {
-      std::array<std::uint64_t, kMaxPackedWords> words;
-      codec_.pack(state, words.data());
-      return shards_[index].find_packed(index, words.data(), hash);
+    if constexpr (PackableModel<M>) {  // a model that does not pack is never stored packed
+      if (mode_ == StorageMode::packed) {
+        std::array<std::uint64_t, kMaxPackedWords> words;
+        packing_.pack(state, words.data());
+        return shards_[index].find_packed(index, words.data(), hash);
+      }
     }
     return shards_[index].find(index, state, hash, mode_);
   }
@@ -204,7 +185,7 @@ class StateStore {
     const auto& shard = shards_[shard_of_id(id)];
     if (mode_ != StorageMode::packed) return shard.state(local_of_id(id));
     State out;
-    codec_.unpack(shard.packed(local_of_id(id)), out);
+    packing_.unpack(shard.packed(local_of_id(id)), out);
     return out;
   }
   StateId parent(StateId id) const { return shards_[shard_of_id(id)].parent(local_of_id(id)); }
@@ -235,8 +216,8 @@ class StateStore {
   }
 
  private:
+  StatePacking<M> packing_;
   StorageMode mode_;
-  StateCodec<State> codec_;
   std::array<StoreShard<State>, kShardCount> shards_;
 };
 

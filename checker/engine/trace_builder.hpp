@@ -56,6 +56,39 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
   return trace;
 }
 
+/// A counterexample or witness in the model's own types: states[0] is an
+/// initial state and actions[i] leads from states[i] to states[i + 1].
+template <Model M>
+struct Path {
+  std::vector<typename M::State> states;
+  std::vector<typename M::Action> actions;
+};
+
+/// The trace of a result (`CheckResult::properties[i].trace`) as the
+/// model's states and actions, rebuilt by replaying its `path` indices; nullopt
+/// when they do not replay (a trace marked nondeterministic, or a trace of
+/// another model or configuration).
+template <Model M>
+std::optional<Path<M>> path_of(const M& model, const Trace& trace) {
+  const auto initial = model.initial_states();
+  if (trace.nondeterministic || trace.path.empty() || trace.path[0] >= initial.size()) {
+    return std::nullopt;
+  }
+  Path<M> path;
+  path.states.push_back(initial[trace.path[0]]);
+  std::vector<typename M::Action> actions;
+  for (std::size_t step = 1; step < trace.path.size(); ++step) {
+    actions.clear();
+    model.actions(path.states.back(), actions);
+    if (trace.path[step] >= actions.size()) return std::nullopt;
+    auto next = next_state_of(model, path.states.back(), actions[trace.path[step]]);
+    if (!next) return std::nullopt;
+    path.actions.push_back(actions[trace.path[step]]);
+    path.states.push_back(std::move(*next));
+  }
+  return path;
+}
+
 /// A search with symmetry reduction stores representatives, and its action
 /// indices lead from one representative to a state whose representative is
 /// the next; that is not a path the model takes. This maps it onto one: from
@@ -64,8 +97,7 @@ Trace replay_trace(const M& model, const std::vector<std::uint32_t>& indices, Ex
 /// follows without symmetry). Empty if no action does, which a sound
 /// symmetry rules out (or if the stored initial index is out of range).
 template <Model M>
-std::vector<std::uint32_t> concrete_indices(const M& model,
-                                            const StateStore<typename M::State>& store,
+std::vector<std::uint32_t> concrete_indices(const M& model, const StateStore<M>& store,
                                             const std::vector<StateId>& path) {
   std::vector<std::uint32_t> indices{store.action(path[0])};
   const auto initial = model.initial_states();
@@ -95,7 +127,7 @@ std::vector<std::uint32_t> concrete_indices(const M& model,
 /// parent links, verifying every replayed state (or, with `symmetry`, its
 /// representative) against the store.
 template <Model M>
-Trace build_trace(const M& model, const StateStore<typename M::State>& store, StateId target,
+Trace build_trace(const M& model, const StateStore<M>& store, StateId target,
                   bool symmetry = false) {
   std::vector<StateId> path;
   for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);

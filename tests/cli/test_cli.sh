@@ -94,7 +94,7 @@ contains "$work/sym.json" '"states": 26711' "symmetry reduces the mutant's state
 expect 2 "symmetry needs a stored search" -- "$lmc" check --symmetry -s simulation
 contains "$work/err" "--symmetry applies to bfs and dfs" "symmetry with simulation explained"
 expect 2 "symmetry is the cluster model's" -- "$lmc" check --symmetry -m peterson
-contains "$work/err" "--symmetry apply to the cluster model only" "symmetry with another model explained"
+contains "$work/err" "--symmetry: model 'peterson' declares no symmetry" "symmetry with another model explained"
 expect 0 "list mutants" -- "$lmc" check --list-mutants
 contains "$work/out" "resume_before_suspend I1_single_execution" "mutants listed name first"
 expect 0 "list presets" -- "$lmc" check --list-presets
@@ -114,6 +114,24 @@ printf '{"name": "x", "servers": [' > "$work/broken.json"
 expect 2 "malformed config" -- "$lmc" check --config "$work/broken.json"
 contains "$work/err" "broken.json" "malformed config names the file"
 expect 2 "preset with a classic model" -- "$lmc" check -m peterson --preset default
+contains "$work/err" "--preset applies to a model with a 'preset' parameter (cluster), not to --model peterson" "preset with a classic model explained"
+# The cluster model is a registry entry like the others: --preset is short for --param preset=.
+expect 0 "list models" -- "$lmc" check --list-models
+contains "$work/out" "cluster  the SE server cluster" "cluster model listed"
+contains "$work/out" "--param prereq=TEXT  where LM requests get their P1-P19 verdicts (default 'model'; one of model, z3)" "text parameters listed with their choices"
+expect 1 "cluster by its parameters" -- "$lmc" check --model cluster --param preset=recover-while-alive --json "$work/by-param.json"
+"$lmc" check --preset recover-while-alive --json "$work/by-flag.json" > /dev/null || true
+if diff <(grep -v '"seconds"\|"states_per_second"\|"peak_rss_mb"' "$work/by-param.json") \
+        <(grep -v '"seconds"\|"states_per_second"\|"peak_rss_mb"' "$work/by-flag.json") > /dev/null; then
+  passes=$((passes + 1))
+else
+  echo "FAIL: --param preset= and --preset give different reports"
+  failures=$((failures + 1))
+fi
+expect 2 "bad choice of a text parameter" -- "$lmc" check --param prereq=smt
+contains "$work/err" "--param prereq=smt: expected prereq=TEXT with TEXT one of model, z3" "choices named"
+expect 2 "trace files of a model without a format" -- "$lmc" check -m peterson --trace-out "$work/p.json"
+contains "$work/err" "model 'peterson' has no trace file format" "trace format explained"
 
 expect 0 "check with Z3 prerequisites" -- "$lmc" check --prereq z3
 contains "$work/out" "prerequisites: every request's verdict from Z3" "Z3 verdicts reported"
