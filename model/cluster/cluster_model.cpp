@@ -8,33 +8,11 @@
 
 #include "checker/engine/hash_inline.hpp"
 #include "model/cluster/request_facts.hpp"
+#include "model/cluster/state_layout.hpp"
 
 namespace lmc::cluster {
 
 static_assert(std::has_unique_object_representations_v<State>);
-
-namespace {
-
-/// The steps of an active LM in the order of its candidates (that of
-/// unfiltered_actions, guest writes last). A mask of steps has bit i for
-/// kLmSteps[i], so its set bits, lowest first, are the candidates in order.
-constexpr std::array<Kind, 15> kLmSteps = {Kind::lm_request,     Kind::lm_start,
-                                           Kind::reserve_target, Kind::reserve_fails,
-                                           Kind::copy_round,     Kind::stop_io,
-                                           Kind::final_copy,     Kind::suspend,
-                                           Kind::hand_over,      Kind::resume,
-                                           Kind::resume_fails,   Kind::cleanup,
-                                           Kind::abort,          Kind::abort_nonconvergence,
-                                           Kind::guest_write};
-
-constexpr std::uint32_t step_bit(Kind kind) {
-  for (std::size_t i = 0; i < kLmSteps.size(); ++i) {
-    if (kLmSteps[i] == kind) return std::uint32_t{1} << i;
-  }
-  return 0;
-}
-
-}  // namespace
 
 ClusterModel::ClusterModel(Config config, Mutant mutant)
     : config_(std::make_unique<const Config>(std::move(config))),
@@ -125,139 +103,6 @@ std::vector<State> ClusterModel::initial_states() const {
   return {s};
 }
 
-// The candidates keep the order of the full list (every unit, every kind),
-// but a candidate whose cheap necessary condition fails in `s` is left out:
-// next_state would reject it anyway, so the successors and their order are
-// the same, and most of the ~60 candidates per state cost nothing.
-void ClusterModel::actions(const State& s, std::vector<Action>& out) const {
-  auto add = [&](Kind kind, int unit) {
-    out.push_back({kind, static_cast<std::uint8_t>(unit), 0});
-  };
-  auto on = [](unsigned mask, int i) { return (mask >> i & 1) != 0; };
-  for (int m = 0; m < mus(); ++m) {
-    const bool up = on(s.mu_up, m);
-    if (up && may_fault(s, FaultKind::mu_crash)) add(Kind::mu_crash, m);
-    if (!up) add(Kind::mu_restart, m);
-    // Only a free lease can be taken over (a buggy MU ignores the lease).
-    const bool lease_free = s.cm_lease == kNone || is(Mutant::two_cluster_managers);
-    if (up && !on(s.cm_role, m) && lease_free) add(Kind::cm_takeover, m);
-  }
-  for (int su = 0; su < sus(); ++su) {
-    const bool up = on(s.su_up, su);
-    if (up && may_fault(s, FaultKind::su_crash)) add(Kind::su_crash, su);
-    if (!up) add(Kind::su_restart, su);
-    if (config_->scope.definition_commands) {
-      const bool expired = on(s.liveness_expired, su);
-      add(expired ? Kind::liveness_renew : Kind::liveness_timeout, su);
-    }
-  }
-  for (int l = 0; l < config_->isl_links; ++l) {
-    const bool up = on(s.isl_up, l);
-    if (up && may_fault(s, FaultKind::isl_down)) add(Kind::isl_down, l);
-    if (!up) add(Kind::isl_repair, l);
-  }
-  for (int d = 0; d < static_cast<int>(topology_.mirrors().size()); ++d) {
-    const bool failed = on(s.mirror_failed, d);
-    if (!failed && may_fault(s, FaultKind::disk_failure)) add(Kind::disk_fail, d);
-    if (failed) add(Kind::disk_repair, d);
-    if (on(s.mirror_stale, d)) add(Kind::disk_resync, d);
-  }
-  if (lease_expires(s)) add(Kind::cm_lease_expire, 0);
-  if ((s.cm_role & s.mu_up) != 0) add(Kind::cm_observe, 0);
-  for (int v = 0; v < vms(); ++v) {
-    add_lm_candidates(s, v, out);
-    if (config_->scope.definition_commands) {
-      const auto& vm = s.vm[v];
-      const bool active = is_active(s.lm[v]);
-      const auto state = static_cast<VmState>(vm.state);
-      const bool defined_only = state == VmState::defined_only;
-      if (!active && defined_only && partner(vm.owner) >= 0) add(Kind::migrate_definition, v);
-      if (!active && on(s.liveness_expired, vm.owner)) add(Kind::recover_definition, v);
-      if (defined_only) add(Kind::activate_vm, v);
-      if (!active && state == VmState::init_only) add(Kind::start_vm, v);
-    }
-  }
-}
-
-void ClusterModel::unfiltered_actions(const State&, std::vector<Action>& out) const {
-  auto add = [&](Kind kind, int unit, int page = 0) {
-    out.push_back({kind, static_cast<std::uint8_t>(unit), static_cast<std::uint8_t>(page)});
-  };
-  for (int m = 0; m < mus(); ++m) {
-    for (Kind kind : {Kind::mu_crash, Kind::mu_restart, Kind::cm_takeover}) add(kind, m);
-  }
-  for (int su = 0; su < sus(); ++su) {
-    add(Kind::su_crash, su);
-    add(Kind::su_restart, su);
-    if (config_->scope.definition_commands) {
-      add(Kind::liveness_timeout, su);
-      add(Kind::liveness_renew, su);
-    }
-  }
-  for (int l = 0; l < config_->isl_links; ++l) {
-    add(Kind::isl_down, l);
-    add(Kind::isl_repair, l);
-  }
-  for (int d = 0; d < static_cast<int>(topology_.mirrors().size()); ++d) {
-    for (Kind kind : {Kind::disk_fail, Kind::disk_repair, Kind::disk_resync}) add(kind, d);
-  }
-  add(Kind::cm_lease_expire, 0);
-  add(Kind::cm_observe, 0);
-  for (int v = 0; v < vms(); ++v) {
-    for (Kind kind : {Kind::lm_request, Kind::lm_start, Kind::reserve_target, Kind::reserve_fails,
-                      Kind::copy_round, Kind::stop_io, Kind::final_copy, Kind::suspend,
-                      Kind::hand_over, Kind::resume, Kind::resume_fails, Kind::cleanup, Kind::abort,
-                      Kind::abort_nonconvergence}) {
-      add(kind, v);
-    }
-    for (int p = 0; p < topology_.pages(); ++p) add(Kind::guest_write, v, p);
-    if (config_->scope.definition_commands) {
-      for (Kind kind : {Kind::migrate_definition, Kind::recover_definition, Kind::activate_vm,
-                        Kind::start_vm}) {
-        add(kind, v);
-      }
-    }
-  }
-}
-
-void ClusterModel::add_lm_candidates(const State& s, int v, std::vector<Action>& out) const {
-  const auto& lm = s.lm[v];
-  const auto unit = static_cast<std::uint8_t>(v);
-  if (!is_active(lm)) {
-    if (s.requests_left != 0 && in_scope_[v]) out.push_back({Kind::lm_request, unit, 0});
-    return;
-  }
-  const std::uint32_t steps = enabled_lm_steps(s, v);
-  // Set bits lowest first: the steps in candidate order.
-  for (std::uint32_t rest = steps & ~step_bit(Kind::guest_write); rest != 0; rest &= rest - 1) {
-    out.push_back({kLmSteps[std::countr_zero(rest)], unit, 0});
-  }
-  if ((steps & step_bit(Kind::guest_write)) && s.vm[v].writes_left != 0) {
-    for (int p = 0; p < topology_.pages(); ++p) {
-      out.push_back({Kind::guest_write, unit, static_cast<std::uint8_t>(p)});
-    }
-  }
-}
-
-// The LM steps of an active LM that its phase allows, less those whose
-// cheap part of the guard fails: the fault budget, the copy round counters,
-// and whether the source can still talk to the target (aborts need it not).
-std::uint32_t ClusterModel::enabled_lm_steps(const State& s, int v) const {
-  const auto& lm = s.lm[v];
-  std::uint32_t steps = lm_steps_in_phase_[lm.phase];
-  auto drop_if = [&](bool cannot, Kind kind) {
-    if (cannot) steps &= ~step_bit(kind);
-  };
-  drop_if(!may_fault(s, FaultKind::allocation_failure), Kind::reserve_fails);
-  drop_if(!may_fault(s, FaultKind::resume_failure), Kind::resume_fails);
-  const int rounds = config_->scope.max_copy_rounds;
-  drop_if(lm.dirty == 0 || lm.round >= rounds, Kind::copy_round);
-  drop_if(lm.round == 0, Kind::stop_io);
-  drop_if(lm.dirty == 0 || lm.round < rounds, Kind::abort_nonconvergence);
-  drop_if(target_reachable(s, v) || !(s.su_up >> lm.source & 1), Kind::abort);
-  return steps;
-}
-
 void ClusterModel::precompute() {
   mus_ = static_cast<int>(config_->mus.size());
   sus_ = static_cast<int>(config_->sus.size());
@@ -270,91 +115,8 @@ void ClusterModel::precompute() {
     in_scope_[v] = allowed.empty() ||
                    std::find(allowed.begin(), allowed.end(), config_->vms[v].name) != allowed.end();
   }
-  // Each step's phase guard (actions_lm.cpp), with what this model's mutant allows.
-  auto allow = [&](Phase phase, std::initializer_list<Kind> kinds) {
-    for (Kind kind : kinds) lm_steps_in_phase_[static_cast<std::size_t>(phase)] |= step_bit(kind);
-  };
-  allow(Phase::accepted, {Kind::lm_start, Kind::abort});
-  allow(Phase::setup, {Kind::reserve_target, Kind::reserve_fails, Kind::abort, Kind::guest_write});
-  allow(Phase::memcopy, {Kind::copy_round, Kind::stop_io, Kind::abort, Kind::abort_nonconvergence,
-                         Kind::guest_write});
-  allow(Phase::io_stopped, {Kind::final_copy, Kind::abort, Kind::guest_write});
-  allow(Phase::final_copied, {Kind::suspend, Kind::abort, Kind::guest_write});
-  // Only a buggy LM hands over before it suspended the guest.
-  if (is(Mutant::resume_before_suspend)) allow(Phase::final_copied, {Kind::hand_over});
-  allow(Phase::suspended, {Kind::hand_over, Kind::abort});
-  allow(Phase::handed_over, {Kind::resume, Kind::resume_fails, Kind::abort});
-  allow(Phase::committed, {Kind::cleanup, Kind::abort});
-  build_layout();
-}
-
-// The widths follow from the configuration: masks have one bit per unit,
-// counters count up to their budget, and "none" markers (0xFF) are stored as
-// value + 1. Bytes left out (units and VMs the configuration does not have,
-// pages beyond pages_per_vm) never leave their initial value.
-void ClusterModel::build_layout() {
-  const auto& scope = config_->scope;
-  const unsigned mus_n = mus(), sus_n = sus(), links = config_->isl_links;
-  const unsigned mirrors = static_cast<unsigned>(topology_.mirrors().size());
-  // Guest writes happen only during an LM, at most guest_writes per request.
-  const unsigned versions = unsigned(scope.guest_writes) * unsigned(scope.lm_requests);
-  layout_ = BitLayout<State>(initial_states().front());
-  const State& t = layout_.fixed();
-  for (const auto* mask : {&t.mirror_failed, &t.mirror_stale, &t.mirror_behind}) {
-    layout_.add(*mask, mirrors);
-  }
-  for (const auto* mask : {&t.mu_up, &t.cm_role, &t.view_mu}) layout_.add(*mask, mus_n);
-  for (const auto* mask : {&t.su_up, &t.view_su, &t.liveness_expired}) layout_.add(*mask, sus_n);
-  for (const auto* mask : {&t.isl_up, &t.view_isl}) layout_.add(*mask, links);
-  layout_.add(t.faults_left, bits_for(unsigned(scope.fault_budget)));
-  layout_.add(t.requests_left, bits_for(unsigned(scope.lm_requests)));
-  layout_.add(t.cm_lease, bits_for(mus_n), kNone);
-  layout_.add(t.view_crd_degraded, 1);
-  layout_.add(t.stale_read, 1);
-  layout_.add(t.milestones, 2);
-  for (unsigned su = 0; su < sus_n; ++su) layout_.add(t.free_memory[su], 8);
-  for (int v = 0; v < vms(); ++v) add_vm_to_layout(v, versions);
-  layout_.finish();
-}
-
-void ClusterModel::add_vm_to_layout(int v, unsigned versions) {
-  const auto& scope = config_->scope;
-  const unsigned sus_n = sus();
-  const unsigned devices = static_cast<unsigned>(config_->vms[v].devices.size());
-  const auto& t = layout_.fixed();
-  const auto& vm = t.vm[v];
-  layout_.add(vm.owner, bits_for(sus_n - 1));
-  layout_.add(vm.state, bits_for(static_cast<unsigned>(VmState::wait)));
-  layout_.add(vm.exec, sus_n);
-  layout_.add(vm.resident, sus_n);
-  layout_.add(vm.attached, devices);
-  layout_.add(vm.target_devices, devices);
-  layout_.add(vm.writes_left, bits_for(unsigned(scope.guest_writes)));
-  layout_.add(vm.guest_jv, bits_for(static_cast<unsigned>(GuestJv::terminated)));
-  layout_.add(vm.migrations, bits_for(unsigned(scope.lm_requests)));
-  if (config_->vms[v].index == 0) {  // VM-INDEX=*ANY: the index changes with the SU
-    unsigned max_index = 0;
-    for (const auto& su : config_->sus) max_index = std::max(max_index, unsigned(su.max_vm_index));
-    layout_.add(vm.index, bits_for(max_index));
-    layout_.add(t.lm[v].target_index, bits_for(max_index));
-  }
-  for (int p = 0; p < topology_.pages(); ++p) {
-    layout_.add(vm.memory[p], bits_for(versions));
-    layout_.add(vm.copy[p], bits_for(versions + 1), kNoPage);
-  }
-  const auto& lm = t.lm[v];
-  layout_.add(lm.phase, bits_for(static_cast<unsigned>(Phase::done)));
-  layout_.add(lm.jv, bits_for(static_cast<unsigned>(Jv::rejected_AF)));
-  layout_.add(lm.source, bits_for(sus_n), kNone);
-  layout_.add(lm.target, bits_for(sus_n), kNone);
-  layout_.add(lm.round, bits_for(unsigned(scope.max_copy_rounds)));
-  layout_.add(lm.dirty, unsigned(topology_.pages()));
-  layout_.add(lm.detached, devices);
-  layout_.add(lm.cause, bits_for(static_cast<unsigned>(Cause::source_lost)));
-  layout_.add(lm.abort_phase, bits_for(static_cast<unsigned>(Phase::done)));
-  layout_.add(lm.snapshot_state, bits_for(static_cast<unsigned>(VmState::wait)));
-  layout_.add(lm.snapshot_attached, devices);
-  layout_.add(lm.verdict, 4);
+  plan_lm_steps();
+  layout_ = cluster_state_layout(*config_, topology_, initial_states().front());
 }
 
 std::optional<State> ClusterModel::next_state(const State& state, const Action& action) const {

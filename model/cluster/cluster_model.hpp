@@ -13,6 +13,8 @@
 
 #include "checker/engine/bit_layout.hpp"
 #include "checker/engine/property.hpp"
+#include "model/cluster/action.hpp"
+#include "model/cluster/cluster_status.hpp"
 #include "model/cluster/config/config.hpp"
 #include "model/cluster/mutants.hpp"
 #include "model/cluster/prerequisites.hpp"
@@ -21,53 +23,6 @@
 #include "model/cluster/topology.hpp"
 
 namespace lmc::cluster {
-
-enum class Kind : std::uint8_t {
-  // Faults: each costs one unit of the fault budget.
-  mu_crash,
-  su_crash,
-  isl_down,
-  disk_fail,
-  reserve_fails,
-  resume_fails,
-  // Repairs and housekeeping: free.
-  mu_restart,
-  su_restart,
-  isl_repair,
-  disk_repair,
-  disk_resync,
-  cm_lease_expire,
-  cm_takeover,
-  cm_observe,
-  liveness_timeout,
-  liveness_renew,
-  // Live Migration (WP §4.4).
-  lm_request,
-  lm_start,
-  reserve_target,
-  copy_round,
-  guest_write,
-  stop_io,
-  final_copy,
-  suspend,
-  hand_over,
-  resume,
-  cleanup,
-  abort,
-  abort_nonconvergence,
-  // VM definitions (WP §4.3, §5).
-  migrate_definition,
-  recover_definition,
-  activate_vm,
-  start_vm,
-  count
-};
-
-struct Action {
-  Kind kind;
-  std::uint8_t unit = 0;  ///< MU, SU, link, mirror or VM, by kind
-  std::uint8_t page = 0;  ///< guest_write only
-};
 
 class ClusterModel {
  public:
@@ -202,8 +157,7 @@ class ClusterModel {
   // Facts of the configuration the successor function needs on every state,
   // computed once (precompute) instead of per transition.
   void precompute();
-  void build_layout();
-  void add_vm_to_layout(int v, unsigned versions);
+  void plan_lm_steps();
   void add_lm_candidates(const State& s, int v, std::vector<Action>& out) const;
   std::uint32_t enabled_lm_steps(const State& s, int v) const;
   int partner(int su) const { return su >= 0 && su < kMaxSus ? partner_[su] : -1; }
@@ -237,12 +191,5 @@ class ClusterModel {
   /// condition only, the step's own guard decides.
   std::array<std::uint32_t, static_cast<std::size_t>(Phase::done) + 1> lm_steps_in_phase_{};
 };
-
-/// Cluster status from the CM's view (M3): of the management cluster, and of
-/// SU cluster k.
-enum class Status : std::uint8_t { normal, warning, error, inactive };
-const char* to_string(Status status);
-Status management_status(const Topology& topology, const State& s);
-Status su_cluster_status(const Topology& topology, const State& s, int cluster);
 
 }  // namespace lmc::cluster
