@@ -30,3 +30,15 @@ catch_discover_tests(lmc_dirty_log_mutation_tests TEST_PREFIX "dirty log mutatio
 # every loop and cell itself (exit 1 otherwise); the script checks the JSON.
 add_test(NAME bench_transfer_smoke
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/bench_transfer_smoke.sh $<TARGET_FILE:lmc>)
+
+# The copy kernel's load/store order in the compiled code (4K aliasing). Only
+# in optimized builds without sanitizers: instrumented code spills the loaded
+# lines to the stack, and its order is not the one that runs in production.
+if(NOT LMC_SANITIZE AND NOT LMC_TSAN AND CMAKE_BUILD_TYPE MATCHES "^(Release|RelWithDebInfo)$")
+  add_test(NAME copy_kernel_loads_before_stores
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/core/check_copy_order.sh
+    $<TARGET_OBJECTS:lmc_ref_dataplane>)
+  set_tests_properties(copy_kernel_loads_before_stores PROPERTIES SKIP_RETURN_CODE 77)
+endif()
+add_test(NAME copy_kernel_check_catches_interleaving
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/core/check_copy_order.sh --self-test)
