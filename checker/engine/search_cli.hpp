@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -36,6 +37,43 @@ struct SearchCliArgs {
   std::string dot_file;
 };
 
+namespace detail {
+
+/// A number of seconds: finite, from 0 to `max` (CLI11's Range lets NaN
+/// through, since every comparison with NaN is false).
+inline CLI::Validator seconds_up_to(double max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used != text.size() || !std::isfinite(value) || value < 0 || value > max) {
+          return fmt::format("expected seconds from 0 to {:g}, got '{}'", max, text);
+        }
+        return {};
+      },
+      fmt::format("SECONDS in [0, {:g}]", max));
+}
+
+/// A count that must not be negative: an unsigned option would otherwise
+/// take "-1" as its largest value.
+inline CLI::Validator not_negative() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text.find('-') != std::string::npos) {
+          return fmt::format("expected a count of 0 or more, got '{}'", text);
+        }
+        return {};
+      },
+      "");
+}
+
+}  // namespace detail
+
 /// The options every check has; `symmetry_help` empty: no --symmetry.
 inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
                                const std::string& symmetry_help = "") {
@@ -59,17 +97,24 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
       ->capture_default_str();
   if (!symmetry_help.empty()) cmd.add_flag("--symmetry", args.options.symmetry, symmetry_help);
   cmd.add_option("--max-states", args.options.max_states,
-                 "Stop after this many states (checked between bfs levels); result incomplete");
+                 "Stop after this many states (checked between bfs levels); result incomplete. "
+                 "0: no bound (the default)")
+      ->check(detail::not_negative());
   cmd.add_option("--max-depth", args.options.max_depth,
-                 "Do not expand states deeper than this; result incomplete if any exist");
+                 "Do not expand states deeper than this; result incomplete if any exist. 0: no "
+                 "bound (the default)")
+      ->check(detail::not_negative());
   cmd.add_option("--time-limit", args.options.time_limit_seconds,
-                 "Stop after this many seconds; result incomplete");
+                 "Stop after this many seconds; result incomplete. 0: no limit (the default)")
+      ->check(detail::seconds_up_to(1e7));
   cmd.add_flag("--no-deadlock", args.no_deadlock, "Do not report states without successors");
   cmd.add_flag("--no-liveness", args.no_liveness,
                "Skip liveness properties (they keep the explored graph in memory)");
   cmd.add_option("--walks", args.options.walks, "simulation: number of walks")
+      ->check(detail::not_negative())
       ->capture_default_str();
   cmd.add_option("--walk-depth", args.options.walk_depth, "simulation: steps per walk")
+      ->check(detail::not_negative())
       ->capture_default_str();
   cmd.add_option("--seed", args.options.seed, "simulation: random seed")->capture_default_str();
   cmd.add_option("--json", args.json_file,
@@ -80,6 +125,7 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
   cmd.add_flag("--witnesses", args.witnesses, "Also print the traces of reached goals");
   cmd.add_option("--progress", args.options.progress_interval_seconds,
                  "Seconds between progress lines on stderr (0: none)")
+      ->check(detail::seconds_up_to(86400))
       ->capture_default_str();
   cmd.add_flag("--quiet,-q", args.quiet, "Print only the result line; no progress");
 }
