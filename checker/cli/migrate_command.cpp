@@ -17,6 +17,7 @@
 #include "checker/cli/migrate_report.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/traces/trace_file.hpp"
 #include "refimpl/cluster/crd.hpp"
@@ -357,14 +358,15 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
                   "MiB of real memory per memory unit of the configuration")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
-  cmd->add_option("--dirty-rate", args->dirty_rate, "Guest page writes per second")
-      ->check(CLI::NonNegativeNumber)
+  cmd->add_option("--dirty-rate", args->dirty_rate,
+                  "Guest page writes per second (at most 1e7: 40 GB/s of pages)")
+      ->check(detail::finite_in(0, 1e7))
       ->capture_default_str();
   cmd->add_option("--pattern", args->pattern, "Guest writes: uniform, hot, sweep, zero")
       ->check(CLI::IsMember({"uniform", "hot", "sweep", "zero"}))
       ->capture_default_str();
   cmd->add_option("--link-gbit", args->link_gbit, "ISL-E bandwidth in Gbit/s (0: uncapped)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(detail::finite_in(0.001, 1000, "uncapped"))
       ->capture_default_str();
   cmd->add_option("--compress", args->compression, "Page compression: none, lz4, zstd")
       ->check(CLI::IsMember({"none", "lz4", "zstd"}))
@@ -374,7 +376,7 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
   cmd->add_option("--downtime-ms", args->downtime_ms, "Downtime target for stop-and-copy")
-      ->check(CLI::PositiveNumber)
+      ->check(detail::finite_in(0.001, 1e6))
       ->capture_default_str();
   cmd->add_flag("--virtual-clock", args->virtual_clock,
                 "Deterministic run: virtual time, the guest writes by the clock (same output "

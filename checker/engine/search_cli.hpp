@@ -59,6 +59,29 @@ inline CLI::Validator seconds_up_to(double max) {
       fmt::format("SECONDS in [0, {:g}]", max));
 }
 
+/// A finite number from `min` to `max`, or exactly 0 when `zero_means` names
+/// what 0 stands for ("uncapped"); NaN, infinities and denormals are refused.
+inline CLI::Validator finite_in(double min, double max, const std::string& zero_means = "") {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool zero = used == text.size() && value == 0 && !zero_means.empty();
+        if (zero) return {};
+        if (used != text.size() || !std::isfinite(value) || value < min || value > max) {
+          return fmt::format("expected a number from {:g} to {:g}{}, got '{}'", min, max,
+                             zero_means.empty() ? "" : ", or 0 (" + zero_means + ")", text);
+        }
+        return {};
+      },
+      fmt::format("in [{:g}, {:g}]", min, max));
+}
+
 /// A count that must not be negative: an unsigned option would otherwise
 /// take "-1" as its largest value.
 inline CLI::Validator not_negative() {

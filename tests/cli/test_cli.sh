@@ -74,6 +74,14 @@ contains "$work/err" "expected a count of 0 or more, got '-1'" "what a count mus
 expect 2 "refused: --time-limit nan" -- "$lmc" check -m peterson --time-limit nan
 contains "$work/err" "expected seconds from 0 to 1e+07, got 'nan'" "what seconds must be"
 expect 0 "--time-limit 0 is no limit" -- "$lmc" check -m peterson --time-limit 0 -q
+# lmc migrate's float options: values that made the virtual clock run forever are refused.
+for bad in "--dirty-rate nan" "--dirty-rate 1e12" "--link-gbit nan" "--link-gbit 5e-324" \
+           "--downtime-ms inf" "--downtime-ms -1"; do
+  # shellcheck disable=SC2086
+  expect 2 "migrate refuses $bad" -- timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 $bad
+  contains "$work/err" "${bad%% *}: expected a number from" "the message names $bad and the range"
+done
+expect 0 "migrate takes --link-gbit 0 (uncapped)" -- timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 --link-gbit 0 -q
 expect 0 "list models" -- "$lmc" check --list-models
 contains "$work/out" "two_phase_commit" "models listed"
 expect 0 "list properties" -- "$lmc" check -m peterson --list-properties
@@ -138,6 +146,14 @@ contains "$work/err" "expected a count of 0 or more, got '-1'" "what a count mus
 expect 2 "refused: --time-limit nan" -- "$lmc" check -m peterson --time-limit nan
 contains "$work/err" "expected seconds from 0 to 1e+07, got 'nan'" "what seconds must be"
 expect 0 "--time-limit 0 is no limit" -- "$lmc" check -m peterson --time-limit 0 -q
+# lmc migrate's float options: values that made the virtual clock run forever are refused.
+for bad in "--dirty-rate nan" "--dirty-rate 1e12" "--link-gbit nan" "--link-gbit 5e-324" \
+           "--downtime-ms inf" "--downtime-ms -1"; do
+  # shellcheck disable=SC2086
+  expect 2 "migrate refuses $bad" -- timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 $bad
+  contains "$work/err" "${bad%% *}: expected a number from" "the message names $bad and the range"
+done
+expect 0 "migrate takes --link-gbit 0 (uncapped)" -- timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 --link-gbit 0 -q
 expect 0 "list models" -- "$lmc" check --list-models
 contains "$work/out" "cluster  the SE server cluster" "cluster model listed"
 contains "$work/out" "--param prereq=TEXT  where LM requests get their P1-P19 verdicts (default 'model'; one of model, z3)" "text parameters listed with their choices"
