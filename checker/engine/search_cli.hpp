@@ -15,6 +15,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "checker/engine/check.hpp"
@@ -39,19 +40,27 @@ struct SearchCliArgs {
 
 namespace detail {
 
+/// The whole of `text` as a finite number, or nullopt (not a number, trailing
+/// characters, NaN, an infinity).
+inline std::optional<double> finite_number(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 /// A number of seconds: finite, from 0 to `max` (CLI11's Range lets NaN
 /// through, since every comparison with NaN is false).
 inline CLI::Validator seconds_up_to(double max) {
   return CLI::Validator(
       [max](std::string& text) -> std::string {
-        double value = 0;
-        std::size_t used = 0;
-        try {
-          value = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used != text.size() || !std::isfinite(value) || value < 0 || value > max) {
+        const auto value = finite_number(text);
+        if (!value || *value < 0 || *value > max) {
           return fmt::format("expected seconds from 0 to {:g}, got '{}'", max, text);
         }
         return {};
@@ -64,16 +73,9 @@ inline CLI::Validator seconds_up_to(double max) {
 inline CLI::Validator finite_in(double min, double max, const std::string& zero_means = "") {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
-        double value = 0;
-        std::size_t used = 0;
-        try {
-          value = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        const bool zero = used == text.size() && value == 0 && !zero_means.empty();
-        if (zero) return {};
-        if (used != text.size() || !std::isfinite(value) || value < min || value > max) {
+        const auto value = finite_number(text);
+        if (value && *value == 0 && !zero_means.empty()) return {};
+        if (!value || *value < min || *value > max) {
           return fmt::format("expected a number from {:g} to {:g}{}, got '{}'", min, max,
                              zero_means.empty() ? "" : ", or 0 (" + zero_means + ")", text);
         }
