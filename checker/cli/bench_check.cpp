@@ -21,6 +21,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -363,7 +364,8 @@ void add_bench_check_command(CLI::App& bench, int& exit_code) {
   cmd->add_option("--json", args->json_file,
                   "Write one entry per preset and tool run: preset, tool, variant, threads, "
                   "states, seconds, states_per_second, bytes_per_state, peak_rss_mb, runs (the "
-                  "row is the median of that many)");
+                  "row is the median of that many)")
+      ->check(detail::writable_file());
   cmd->callback([args, &exit_code] { exit_code = run_bench_check(*args); });
 }
 

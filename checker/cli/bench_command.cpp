@@ -13,6 +13,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "refimpl/transfer/link_model.hpp"
 #include "refimpl/transfer/precopy_grid.hpp"
 #include "refimpl/transfer/transfer_bench.hpp"
@@ -217,13 +218,16 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--codec", args->codec, "Compression in the optimized loop: none, lz4, zstd");
   cmd->add_option("--json", args->json_file,
                   "Write the loop cases as JSON: one entry per case and loop with case, loop, "
-                  "gbps, ratio_to_memcpy");
-  cmd->add_option("--grid-json", args->grid_json_file, "Write the pre-copy grid as JSON");
+                  "gbps, ratio_to_memcpy")
+      ->check(detail::writable_file());
+  cmd->add_option("--grid-json", args->grid_json_file, "Write the pre-copy grid as JSON")
+      ->check(detail::writable_file());
   auto* no_grid = cmd->add_flag("--no-grid", args->no_grid, "Only the loop cases");
   cmd->add_flag("--grid-only", args->grid_only, "Only the pre-copy grid")->excludes(no_grid);
   cmd->add_flag("--grid-real-time", args->grid_real_time,
                 "Run the grid on the real clock (the link sleeps; slow: seconds per cell)");
-  cmd->add_option("--seed", args->seed, "Seed of the memory contents and the guest (default 1)");
+  cmd->add_option("--seed", args->seed, "Seed of the memory contents and the guest (default 1)")
+      ->check(detail::count_of<std::uint64_t>());
   cmd->callback([args, &exit_code] { exit_code = run_bench_transfer(*args); });
   add_bench_check_command(*bench, exit_code);
 }

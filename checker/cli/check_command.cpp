@@ -222,10 +222,12 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--trace-out", args->trace_out,
                   "Cluster model: write the first counterexample, or if there is none the first "
                   "reached goal's witness, as a trace file (format lmc-trace-1; lmc validate "
-                  "reads it)");
+                  "reads it)")
+      ->check(detail::writable_file());
   cmd->add_option("--trace-out-dir", args->trace_out_dir,
                   "Cluster model: write every counterexample and every reached goal's witness "
-                  "as DIR/<property>.json (created if missing)");
+                  "as DIR/<property>.json (created if missing)")
+      ->check(detail::writable_directory());
   cmd->callback([args, cmd, &exit_code] {
     const std::pair<const char*, const std::string*> shorthands[] = {{"preset", &args->preset},
                                                                      {"config", &args->config_file},

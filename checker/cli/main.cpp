@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
+#include <string>
 
 #include "checker/cli/commands.hpp"
 #include "checker/engine/result.hpp"
@@ -25,6 +26,19 @@ int main(int argc, char** argv) {
   lmc::cli::add_migrate_command(app, exit_code);
   lmc::cli::add_validate_command(app, exit_code);
   lmc::cli::add_replay_command(app, exit_code);
+  // CLI11 takes an unknown first word for a stray argument and asks for a
+  // subcommand; name the word and the subcommands instead.
+  std::string names;
+  bool known = false;
+  for (const auto* sub : app.get_subcommands({})) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+    known = known || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !known) {
+    fmt::print(stderr, "lmc: error: '{}' is not a subcommand (subcommands: {}; see lmc --help)\n",
+               argv[1], names);
+    return lmc::kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -381,17 +381,23 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--virtual-clock", args->virtual_clock,
                 "Deterministic run: virtual time, the guest writes by the clock (same output "
                 "every run)");
-  cmd->add_option("--seed", args->seed, "Seed of the guest's writes")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of the guest's writes")
+      ->check(detail::count_of<std::uint64_t>())
+      ->capture_default_str();
   cmd->add_option("--monjv", args->monjv_file,
                   "Write the guest's 256-byte MONJV record here (bytes 129-256 of an existing "
-                  "file are kept)");
-  cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON");
+                  "file are kept)")
+      ->check(detail::writable_file());
+  cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON")
+      ->check(detail::writable_file());
   cmd->add_option("--crd-dir", args->crd_dir,
-                  "Keep the CRD mirror files in this directory (default: a temporary one)");
+                  "Keep the CRD mirror files in this directory (default: a temporary one)")
+      ->check(detail::writable_directory());
   cmd->add_option("--record", args->record_file,
                   "Write the run's LM events (and the faults injected) as a trace file of kind "
                   "recording, named as the cluster model's actions; lmc validate FILE checks it "
-                  "is a path of the model");
+                  "is a path of the model")
+      ->check(detail::writable_file());
   cmd->add_flag("--quiet,-q", args->quiet, "Print nothing; use the exit code and --json");
   cmd->callback([args, &exit_code] { exit_code = run_migrate(*args); });
 }

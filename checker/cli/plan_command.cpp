@@ -11,6 +11,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/prereq/planner.hpp"
 
@@ -164,11 +165,13 @@ void add_plan_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--config,-c", args->cluster.config_file,
                   "A JSON configuration file (up to 64 VMs here)");
   cmd->add_option("--evacuate", args->evacuate, "The SU to empty")->required();
-  cmd->add_option("--json", args->json_file, "Write the plan, the blockers and the naive orders");
+  cmd->add_option("--json", args->json_file, "Write the plan, the blockers and the naive orders")
+      ->check(detail::writable_file());
   cmd->add_option("--steps-dir", args->steps_dir,
                   "With a plan: write DIR/step-0.json (the configuration as given) and "
                   "DIR/step-N.json (after step N), for checking each step with lmc prereq and "
-                  "lmc migrate");
+                  "lmc migrate")
+      ->check(detail::writable_directory());
   cmd->callback([args, &exit_code] { exit_code = run_plan(*args); });
 }
 

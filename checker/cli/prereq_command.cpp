@@ -12,6 +12,7 @@
 #include "checker/cli/conflict_json.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/cluster_model.hpp"
 #include "model/cluster/prereq/prereq_solver.hpp"
@@ -204,7 +205,8 @@ void add_prereq_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--json", args->json_file,
                   "Write vm, source, target, possible, conflicts (rule, message, cause, "
-                  "detail, values), vm_index, queries, milliseconds");
+                  "detail, values), vm_index, queries, milliseconds")
+      ->check(detail::writable_file());
   cmd->callback([args, &exit_code] { exit_code = run_prereq(*args); });
 }
 

@@ -11,6 +11,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/prereq/prover.hpp"
 
 namespace lmc::cli {
@@ -70,7 +71,8 @@ void add_prove_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--drop", args->drop,
                   "Leave a rule out of the hypotheses (repeatable), e.g. --drop P5, to see that "
                   "the theorem needs it");
-  cmd->add_option("--json", args->json_file, "Write the theorems and counterexamples as JSON");
+  cmd->add_option("--json", args->json_file, "Write the theorems and counterexamples as JSON")
+      ->check(detail::writable_file());
   cmd->callback([args, &exit_code] { exit_code = run_prove(*args); });
 }
 

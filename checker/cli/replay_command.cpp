@@ -12,6 +12,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/traces/trace_file.hpp"
 #include "properties/conformance/replay.hpp"
 
@@ -103,8 +104,13 @@ int run_replay(const ReplayArgs& args) {
     }
     for (const auto& f : out.findings) fmt::print("the implementation shows it too: {}\n", f);
   }
-  fmt::print("{}\n", out.message);
-  for (const auto& d : out.differences) fmt::print("  {}\n", d);
+  // A trace that is no path of its own model is bad input, reported as
+  // every other input error is: on stderr, named by the command.
+  const bool bad_input = exit_code(out) == kExitBadInput;
+  auto* stream = bad_input ? stderr : stdout;
+  fmt::print(stream, "{}{}\n", bad_input ? "lmc replay: error: " + args.file + ": " : "",
+             out.message);
+  for (const auto& d : out.differences) fmt::print(stream, "  {}\n", d);
   if (!args.json_file.empty() && !write_json(args.json_file, args, *in, out)) {
     return kExitBadInput;
   }
@@ -127,7 +133,8 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   cmd->add_option("file", args->file, "The trace file (format lmc-trace-1)")->required();
   cmd->add_option("--json", args->json_file,
                   "Write the result as JSON: result, steps, replayed, failed_step, differences, "
-                  "findings, skipped");
+                  "findings, skipped")
+      ->check(detail::writable_file());
   cmd->add_flag("--quiet,-q", args->quiet, "Print only the verdict");
   cmd->callback([args, &exit_code] { exit_code = run_replay(*args); });
 }

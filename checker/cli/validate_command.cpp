@@ -9,6 +9,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/search_cli.hpp"
 #include "model/cluster/traces/trace_file.hpp"
 #include "model/cluster/traces/trace_validation.hpp"
 
@@ -134,13 +135,15 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("file", args->file, "The trace file (format lmc-trace-1)")->required();
   cmd->add_option("--json", args->json_file,
                   "Write the result as JSON: result, events, matched, failed_step, "
-                  "failed_event, enabled, notes");
+                  "failed_event, enabled, notes")
+      ->check(detail::writable_file());
   cmd->add_option("--max-hidden", args->max_hidden_steps,
                   "Unobserved model actions allowed before each event")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
   cmd->add_option("--max-states", args->max_states,
                   "Give up (exit 3) when the set of consistent model states grows beyond this")
+      ->check(detail::count_of<std::size_t>())
       ->capture_default_str();
   cmd->add_flag("--quiet,-q", args->quiet, "Print only the verdict line");
   cmd->callback([args, &exit_code] { exit_code = run_validate(*args); });

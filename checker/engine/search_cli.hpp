@@ -9,14 +9,23 @@
 // JSON and DOT reports and exit codes of `lmc check` (0 all hold, 1 violated,
 // 2 bad usage, 3 incomplete).
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "checker/engine/check.hpp"
 #include "checker/engine/options.hpp"
@@ -84,17 +93,81 @@ inline CLI::Validator finite_in(double min, double max, const std::string& zero_
       fmt::format("in [{:g}, {:g}]", min, max));
 }
 
-/// A count that must not be negative: an unsigned option would otherwise
-/// take "-1" as its largest value.
-inline CLI::Validator not_negative() {
+/// A whole number from 0 to the largest T: an unsigned option would
+/// otherwise take "-1" as its largest value, and CLI11 saturates a number
+/// too large for T to T's maximum without a word.
+template <typename T>
+CLI::Validator count_of() {
+  static_assert(std::is_unsigned_v<T>);
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        if (text.find('-') != std::string::npos) {
-          return fmt::format("expected a count of 0 or more, got '{}'", text);
+        T value = 0;
+        const auto* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || stop != end) {
+          return fmt::format("expected a whole number from 0 to {}, got '{}'",
+                             std::numeric_limits<T>::max(), text);
         }
         return {};
       },
       "");
+}
+
+/// What stands in the way of writing a report to `path`, or "" when nothing
+/// does. Checked when the options are parsed, so that a path that cannot be
+/// written is reported before a long run rather than after it (whose exit
+/// code 2 would then hide the verdict). A path that does not exist yet is
+/// created and removed again: only that answers for every file system.
+inline std::string output_path_problem(const std::string& path) {
+  const int created = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (created >= 0) {
+    ::close(created);
+    ::unlink(path.c_str());
+    return {};
+  }
+  if (errno != EEXIST) return std::strerror(errno);
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::strerror(errno);
+  if (S_ISDIR(info.st_mode)) return "it is a directory";
+  if (!S_ISREG(info.st_mode)) {
+    // /dev/null, /dev/stdout, a FIFO a reader will open: opening it now
+    // could block or consume it, so only the permission is asked.
+    return ::access(path.c_str(), W_OK) == 0 ? "" : std::strerror(errno);
+  }
+  const int existing = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (existing < 0) return std::strerror(errno);
+  ::close(existing);
+  return {};
+}
+
+/// An output file option: the path must be writable (output_path_problem).
+inline CLI::Validator writable_file() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        const auto problem = output_path_problem(path);
+        return problem.empty() ? "" : fmt::format("cannot write '{}': {}", path, problem);
+      },
+      "FILE");
+}
+
+/// An output directory option: created now if missing (the run would
+/// create it anyway), and it must take new files.
+inline CLI::Validator writable_directory() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        std::error_code error;
+        std::filesystem::create_directories(path, error);
+        if (error)
+          return fmt::format("cannot create the directory '{}': {}", path, error.message());
+        if (!std::filesystem::is_directory(path)) {
+          return fmt::format("'{}' is not a directory", path);
+        }
+        if (::access(path.c_str(), W_OK | X_OK) != 0) {
+          return fmt::format("cannot write in '{}': {}", path, std::strerror(errno));
+        }
+        return {};
+      },
+      "DIR");
 }
 
 }  // namespace detail
@@ -124,11 +197,11 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
   cmd.add_option("--max-states", args.options.max_states,
                  "Stop after this many states (checked between bfs levels); result incomplete. "
                  "0: no bound (the default)")
-      ->check(detail::not_negative());
+      ->check(detail::count_of<std::uint64_t>());
   cmd.add_option("--max-depth", args.options.max_depth,
                  "Do not expand states deeper than this; result incomplete if any exist. 0: no "
                  "bound (the default)")
-      ->check(detail::not_negative());
+      ->check(detail::count_of<std::uint32_t>());
   cmd.add_option("--time-limit", args.options.time_limit_seconds,
                  "Stop after this many seconds; result incomplete. 0: no limit (the default)")
       ->check(detail::seconds_up_to(1e7));
@@ -136,17 +209,21 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
   cmd.add_flag("--no-liveness", args.no_liveness,
                "Skip liveness properties (they keep the explored graph in memory)");
   cmd.add_option("--walks", args.options.walks, "simulation: number of walks")
-      ->check(detail::not_negative())
+      ->check(detail::count_of<std::uint64_t>())
       ->capture_default_str();
   cmd.add_option("--walk-depth", args.options.walk_depth, "simulation: steps per walk")
-      ->check(detail::not_negative())
+      ->check(detail::count_of<std::uint32_t>())
       ->capture_default_str();
-  cmd.add_option("--seed", args.options.seed, "simulation: random seed")->capture_default_str();
+  cmd.add_option("--seed", args.options.seed, "simulation: random seed")
+      ->check(detail::count_of<std::uint64_t>())
+      ->capture_default_str();
   cmd.add_option("--json", args.json_file,
                  "Write the result as JSON: result, states, transitions, max_depth, seconds, "
                  "states_per_second, bytes_per_state, threads, strategy, storage, symmetry, "
-                 "properties, coverage, counterexample");
-  cmd.add_option("--dot", args.dot_file, "Write the counterexample as a Graphviz DOT file");
+                 "properties, coverage, counterexample")
+      ->check(detail::writable_file());
+  cmd.add_option("--dot", args.dot_file, "Write the counterexample as a Graphviz DOT file")
+      ->check(detail::writable_file());
   cmd.add_flag("--witnesses", args.witnesses, "Also print the traces of reached goals");
   cmd.add_option("--progress", args.options.progress_interval_seconds,
                  "Seconds between progress lines on stderr (0: none)")

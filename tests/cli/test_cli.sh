@@ -4,34 +4,8 @@ set -u
 lmc=${1:?usage: test_cli.sh path/to/lmc}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit code;
-# output lands in $work/out and $work/err for the checks that follow.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit $got, expected $want"
-    sed 's/^/  | /' "$work/out" "$work/err" | head -20
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-# contains FILE TEXT DESCRIPTION
-contains() {
-  if grep -qF -- "$2" "$1"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $3: '$2' not in $(basename "$1")"
-    sed 's/^/  | /' "$1" | head -20
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=helpers.sh
+source "$(dirname "$0")/helpers.sh"
 
 expect 0 "default check holds" -- "$lmc" check
 contains "$work/out" "result: ok" "default check prints its result"
@@ -70,7 +44,7 @@ for bad in "--time-limit nan" "--time-limit -1" "--time-limit inf" "--progress n
   expect 2 "refused: $bad" -- "$lmc" check -m peterson $bad
   contains "$work/err" "${bad%% *}" "the message names $bad"
 done
-contains "$work/err" "expected a count of 0 or more, got '-1'" "what a count must be"
+contains "$work/err" "expected a whole number from 0 to 18446744073709551615, got '-1'" "what a count must be"
 expect 2 "refused: --time-limit nan" -- "$lmc" check -m peterson --time-limit nan
 contains "$work/err" "expected seconds from 0 to 1e+07, got 'nan'" "what seconds must be"
 expect 0 "--time-limit 0 is no limit" -- "$lmc" check -m peterson --time-limit 0 -q
@@ -94,7 +68,7 @@ contains "$work/err" "from 2 to 16" "bad parameter message"
 expect 2 "bad strategy" -- "$lmc" check --strategy sideways
 expect 2 "bad threads" -- "$lmc" check --threads 0
 expect 2 "unwritable json" -- "$lmc" check --json /nonexistent/dir/r.json
-contains "$work/err" "--json /nonexistent/dir/r.json: cannot open" "unwritable json message"
+contains "$work/err" "--json: cannot write '/nonexistent/dir/r.json': No such file or directory" "unwritable json message"
 expect 2 "no subcommand" -- "$lmc"
 expect 2 "unknown subcommand" -- "$lmc" frobnicate
 
@@ -240,7 +214,7 @@ contains "$work/out" "VMS2460 LIVE MIGRATION OF VM (6,VM05)" "64-VM prereq"
 expect 2 "the model's check refuses 64 VMs" -- "$lmc" prereq --config "$plans/large-64.json" --engine model
 contains "$work/err" "use --engine z3" "64-VM model engine message"
 expect 2 "prereq unwritable json" -- "$lmc" prereq --json /nonexistent/dir/p.json
-contains "$work/err" "lmc prereq: error: --json /nonexistent/dir/p.json: cannot open" "prereq json message"
+contains "$work/err" "--json: cannot write '/nonexistent/dir/p.json'" "prereq json message"
 expect 2 "prove unwritable json" -- "$lmc" prove --json /nonexistent/dir/p.json
 expect 2 "plan unknown SU" -- "$lmc" plan --evacuate SU9
 expect 2 "plan without --evacuate" -- "$lmc" plan
@@ -299,7 +273,7 @@ for goal in lm_succeeds lm_rejected abort_in_setup abort_in_memory_copy abort_in
   contains "$work/witnesses/$goal.json" '"kind": "witness"' "witness file for $goal"
 done
 expect 2 "trace-out unwritable" -- "$lmc" check -q --trace-out /nonexistent/dir/t.json
-contains "$work/err" "--trace-out /nonexistent/dir/t.json: cannot open" "unwritable trace-out message"
+contains "$work/err" "--trace-out: cannot write '/nonexistent/dir/t.json'" "unwritable trace-out message"
 expect 2 "trace-out needs the cluster model" -- "$lmc" check -m peterson --trace-out "$work/p.json"
 
 expect 0 "migrate --record, plain run" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --record "$work/rec.json"
@@ -352,7 +326,8 @@ contains "$work/r.json" '"failed_step": 7' "replay json names the step"
 expect 2 "replay: no such file" -- "$lmc" replay "$work/none.json"
 contains "$work/err" "none.json: cannot open the trace file" "replay missing file message"
 expect 2 "replay: a step that is not a path of the model" -- "$lmc" replay "$work/rec-swapped.json"
-contains "$work/out" "is not enabled" "replay names the step the model refuses"
+contains "$work/err" "is not enabled" "replay names the step the model refuses, on stderr"
+contains "$work/err" "lmc replay: error: " "replay: not a path of its model is an error"
 expect 0 "replay --help" -- "$lmc" replay --help
 contains "$work/out" "Exit codes" "replay --help documents exit codes"
 
@@ -378,15 +353,6 @@ expect 2 "bench check: unknown storage" -- "$lmc" bench check --storage zip
 # thread while frames are on the wire, and a page written while its frame is in flight
 # must neither fail the frame's checksum nor be lost. The default preset ends $TW (its
 # tape stays detached), x86-native $T.
-lacks() {
-  if grep -qF -- "$2" "$1"; then
-    echo "FAIL: $3: '$2' in $(basename "$1")"
-    grep -F -- "$2" "$1" | sed 's/^/  | /' | head -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
 expect 0 "migrate over TCP in real time, two streams" -- "$lmc" migrate --transport tcp --streams 2
 contains "$work/out" 'result: $T' "migrate over TCP in real time completes"
 contains "$work/out" "target memory digest equal" "migrate over TCP in real time: memory arrives whole"

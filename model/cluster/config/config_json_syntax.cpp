@@ -90,6 +90,15 @@ class DuplicateKeyFinder {
 
   const std::optional<FieldError>& duplicate() const { return duplicate_; }
 
+  /// The path of the value being read: where a number too large for a
+  /// double stopped the parser (it reports no position for that).
+  std::string field_being_read() const {
+    if (frames_.empty()) return "";
+    const Frame& inner = frames_.back();
+    return inner.is_array ? element(current_path(), inner.index)
+                          : member(current_path(), inner.key);
+  }
+
  private:
   struct Frame {
     bool is_array = false;
@@ -240,6 +249,13 @@ Json parse_json(const std::string& text) {
     });
   } catch (const Json::parse_error& error) {
     fail(position_of(text, error.byte), "invalid JSON: " + reason_of(error));
+  } catch (const Json::out_of_range& error) {
+    // Only number overflow (406) is thrown while parsing: "1e999" is valid
+    // JSON but no double holds it.
+    const std::string what = error.what();
+    const auto quote = what.find('\'');
+    const auto number = quote == std::string::npos ? what : what.substr(quote);
+    fail(finder.field_being_read(), "number out of range: " + number);
   }
   if (finder.duplicate()) throw *finder.duplicate();
   return document;

@@ -2,8 +2,9 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
-#include <sstream>
+#include <utility>
+
+#include "model/cluster/config/input_file.hpp"
 
 namespace lmc {
 
@@ -12,14 +13,9 @@ std::optional<cluster::Config> load_cluster_config(const ClusterSelection& selec
   std::string text;
   std::string source;
   if (!selection.config_file.empty()) {
-    std::ifstream in(selection.config_file);
-    if (!in) {
-      error = fmt::format("{}: cannot open the configuration file", selection.config_file);
-      return std::nullopt;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
+    auto read = read_input_file(selection.config_file, "configuration file", error);
+    if (!read) return std::nullopt;
+    text = std::move(*read);
     source = selection.config_file;
   } else {
     const auto preset = cluster::preset_json(selection.preset);

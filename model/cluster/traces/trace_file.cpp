@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "model/cluster/config/config_loader.hpp"
+#include "model/cluster/config/input_file.hpp"
 
 namespace lmc {
 namespace {
@@ -197,15 +197,17 @@ nlohmann::ordered_json trace_file_to_json(const TraceFile& trace) {
 }
 
 TraceFile read_trace_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw TraceFileError(fmt::format("{}: cannot open the trace file", path.string()));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::string error;
+  const auto text = read_input_file(path.string(), "trace file", error);
+  if (!text) throw TraceFileError(error);
   Json json;
   try {
-    json = Json::parse(buffer.str());
+    json = Json::parse(*text);
   } catch (const Json::parse_error& e) {
     throw TraceFileError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
+  } catch (const Json::out_of_range& e) {
+    // "1e999": valid JSON that no double holds.
+    throw TraceFileError(fmt::format("{}: a number out of range: {}", path.string(), e.what()));
   }
   return trace_file_from_json(json, path.string());
 }

@@ -1,0 +1,26 @@
+#pragma once
+// Reading an input file named on the command line (a configuration, a
+// trace): only a regular file, and only up to a size limit, so that
+// `--config /dev/zero` fails at once instead of reading forever and a FIFO
+// does not block the run. The error names the file and the reason.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace lmc {
+
+/// The largest input file read: far above any configuration or trace the
+/// tools write (the 64-VM planning example is 30 KB, a recording of 1,000
+/// events 150 KB), far below what would exhaust memory.
+inline constexpr std::size_t kMaxInputBytes = 64u << 20;
+
+/// The whole file, or nullopt with `error` set to "PATH: WHAT: REASON", e.g.
+/// "x.json: cannot open the configuration file: No such file or directory"
+/// or "/tmp: the configuration file is a directory, not a regular file".
+/// `what` names the file's role ("configuration file", "trace file").
+std::optional<std::string> read_input_file(const std::string& path, const std::string& what,
+                                           std::string& error,
+                                           std::size_t max_bytes = kMaxInputBytes);
+
+}  // namespace lmc
