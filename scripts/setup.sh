@@ -9,7 +9,7 @@ packages=(
   catch2 librapidcheck-dev
   libfmt-dev nlohmann-json3-dev libxxhash-dev
   libzstd-dev liblz4-dev libbenchmark-dev
-  spin
+  spin python3
 )
 
 missing=()

@@ -21,6 +21,8 @@ struct ValidateArgs {
   std::string json_file;
   int max_hidden_steps = ValidationOptions{}.max_hidden_steps;
   std::size_t max_states = ValidationOptions{}.max_states;
+  double time_limit = 0;
+  bool exact_states = false;
   bool quiet = false;
 };
 
@@ -54,6 +56,8 @@ int run_validate(const ValidateArgs& args) {
   ValidationOptions options;
   options.max_hidden_steps = args.max_hidden_steps;
   options.max_states = args.max_states;
+  options.time_limit_seconds = args.time_limit;
+  options.merge_equivalent_states = !args.exact_states;
   const auto result = validate_trace(*model, events, options);
 
   const auto source = trace.config ? "config " + *trace.config : "preset " + trace.preset.value();
@@ -73,10 +77,15 @@ int run_validate(const ValidateArgs& args) {
   std::string verdict;
   int code = 0;
   if (result.truncated) {
-    verdict = fmt::format(
-        "undecided: after {} events a set of consistent model states grew beyond {} states "
-        "(--max-states)",
-        result.matched, options.max_states);
+    verdict = result.stopped_by == ValidationStop::time_limit
+                  ? fmt::format(
+                        "undecided: {} of {} events matched when the time limit of {:g} s "
+                        "ran out (--time-limit)",
+                        result.matched, result.events, options.time_limit_seconds)
+                  : fmt::format(
+                        "undecided: after {} events a set of consistent model states "
+                        "grew beyond {} states (--max-states)",
+                        result.matched, options.max_states);
     code = 3;  // incomplete, as for lmc check
   } else if (result.valid) {
     verdict = fmt::format("valid: {} events match a path of the model", result.events);
@@ -101,6 +110,7 @@ int run_validate(const ValidateArgs& args) {
                         {"matched", result.matched},
                         {"max_hidden_steps", options.max_hidden_steps},
                         {"largest_set", result.largest_set},
+                        {"seconds", result.seconds},
                         {"notes", notes},
                         {"message", verdict}};
     if (result.failed) {
@@ -131,7 +141,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
       "liveness records, CRD resynchronisation, repairs) may happen in between. The scope's "
       "bounds are widened to the recording's copy rounds, faults and requests, with a note.\n"
       "Exit codes: 0 valid, 1 invalid (the step and the enabled actions are named), 2 bad "
-      "input, 3 undecided (--max-states reached).");
+      "input, 3 undecided (--max-states or --time-limit reached).");
   cmd->add_option("file", args->file, "The trace file (format lmc-trace-1)")->required();
   cmd->add_option("--json", args->json_file,
                   "Write the result as JSON: result, events, matched, failed_step, "
@@ -145,6 +155,13 @@ void add_validate_command(CLI::App& app, int& exit_code) {
                   "Give up (exit 3) when the set of consistent model states grows beyond this")
       ->check(detail::count_of<std::size_t>())
       ->capture_default_str();
+  cmd->add_option("--time-limit", args->time_limit,
+                  "Give up (exit 3) after this many seconds; 0: no limit (the default). The "
+                  "search costs time linear in the number of events (spec/checker.md)")
+      ->check(detail::seconds_up_to(1e7));
+  cmd->add_flag("--exact-states", args->exact_states,
+                "Keep every model state apart instead of merging those with the same future "
+                "(cubic in the copy rounds; the same verdict: for cross-checking the merge)");
   cmd->add_flag("--quiet,-q", args->quiet, "Print only the verdict line");
   cmd->callback([args, &exit_code] { exit_code = run_validate(*args); });
 }

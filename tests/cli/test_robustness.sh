@@ -56,6 +56,33 @@ check "[[ ! -e $work/probe.json ]]" "the probe leaves no file behind"
 expect 0 "an output path that did not exist" -- "$lmc" check -q --json "$work/probe.json"
 check "[[ -s $work/probe.json ]]" "and it is written after the run"
 
+# lmc validate: linear in the recording's length, with a time limit.
+"$lmc" migrate --virtual-clock --unit-mib 4 -q --record "$work/rec.json"
+long_recording() {  # ROUNDS OUT: the recording with its copy round repeated
+  python3 - "$work/rec.json" "$1" "$2" <<'PY'
+import json, sys
+trace = json.load(open(sys.argv[1]))
+steps = trace["steps"]
+at = next(i for i, s in enumerate(steps) if s["kind"] == "copy_round")
+trace["steps"] = steps[:at] + [steps[at]] * int(sys.argv[2]) + steps[at + 1:]
+json.dump(trace, open(sys.argv[3], "w"))
+PY
+}
+long_recording 255 "$work/rec-255.json"
+expect 0 "a recording of 255 copy rounds validates at once" -- timeout 20 "$lmc" validate "$work/rec-255.json"
+contains "$work/out" "valid: 264 events match a path of the model" "264 events"
+contains "$work/out" "largest set 4 states" "the set does not grow with the recording"
+long_recording 40 "$work/rec-40.json"
+expect 0 "--exact-states gives the same verdict" -- timeout 60 "$lmc" validate --exact-states "$work/rec-40.json"
+contains "$work/out" "valid: 49 events" "exact: valid too"
+expect 3 "--time-limit stops an exact search, undecided" -- timeout 60 "$lmc" validate --exact-states --time-limit 0.2 "$work/rec-255.json"
+contains "$work/out" "undecided:" "the verdict says undecided"
+contains "$work/out" "(--time-limit)" "and names the bound"
+long_recording 256 "$work/rec-256.json"
+expect 2 "256 copy rounds exceed the model's counters" -- "$lmc" validate "$work/rec-256.json"
+contains "$work/err" "the model counts at most 255 (scope.max_copy_rounds)" "the reason"
+expect 2 "validate --time-limit nan" -- "$lmc" validate --time-limit nan "$work/rec.json"
+
 # Unknown subcommands are named.
 expect 2 "an unknown subcommand" -- "$lmc" frobnicate
 contains "$work/err" "'frobnicate' is not a subcommand (subcommands: check," "the word and the choices"

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "model/cluster/traces/trace_file.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/traces/trace_file.hpp"
 
 namespace lmc {
 
@@ -29,7 +29,11 @@ std::vector<std::string> unobserved_kind_names(const cluster::ClusterModel& mode
 /// migrate). A real run is not bound by them: widens `config.scope` so that
 /// the recording's counts fit, and says what it changed, one note each. The
 /// protocol's rules stay as they are.
+/// Throws TraceFileError when a count exceeds kMaxScopeCounter.
 std::vector<std::string> widen_scope_for(cluster::Config& config, const TraceFile& trace);
+/// The most the model's byte-sized counters (rounds, writes, faults,
+/// requests) hold.
+inline constexpr int kMaxScopeCounter = 255;
 
 struct ValidationOptions {
   /// Unobserved model actions allowed between two events and before the first.
@@ -37,7 +41,16 @@ struct ValidationOptions {
   /// A set of states larger than this stops the search (the result is then
   /// `truncated` and says nothing either way).
   std::size_t max_states = 1'000'000;
+  /// Seconds after which the search stops, truncated; 0: no limit.
+  double time_limit_seconds = 0;
+  /// Keep states up to their page versions' relation to the target's copy,
+  /// and only those with the most guest writes left (trace_validation.cpp
+  /// says why the verdict stays the same; tests compare both). Off: every
+  /// model state apart, which costs O(n^3) in a recording of n copy rounds.
+  bool merge_equivalent_states = true;
 };
+
+enum class ValidationStop { none, max_states, time_limit };
 
 struct ValidationResult {
   bool valid = false;
@@ -48,7 +61,9 @@ struct ValidationResult {
   std::optional<std::size_t> failed;
   std::vector<cluster::Action> enabled;
   std::size_t largest_set = 0;  ///< the most states consistent with a prefix
-  bool truncated = false;       ///< a set exceeded max_states: no verdict
+  bool truncated = false;       ///< a bound stopped the search: no verdict
+  ValidationStop stopped_by = ValidationStop::none;
+  double seconds = 0;
 };
 
 ValidationResult validate_trace(const cluster::ClusterModel& model,

@@ -181,27 +181,3 @@ TEST_CASE("A checker's witness is written as a trace and validates", "[checker][
                   [](const cluster::Action& a) { return a.kind == cluster::Kind::resume; });
   CHECK(resume_enabled);
 }
-
-TEST_CASE("Validation widens the scope to a recording's copy rounds and faults",
-          "[checker][trace_file]") {
-  std::string error;
-  auto config = load_cluster_config(ClusterSelection{}, error);
-  REQUIRE(config);
-  TraceFile recording;
-  recording.preset = "default";
-  for (const char* kind :
-       {"lm_request", "lm_start", "reserve_target", "copy_round", "copy_round", "copy_round",
-        "copy_round", "copy_round", "isl_down", "isl_down", "disk_fail", "abort"}) {
-    recording.steps.push_back({kind, 0, 0, ""});
-  }
-  recording.steps[9].unit = 1;
-  const auto notes = widen_scope_for(*config, recording);
-  CHECK(config->scope.max_copy_rounds == 5);
-  CHECK(config->scope.guest_writes == 4);
-  CHECK(config->scope.fault_budget == 3);
-  REQUIRE(notes.size() == 3);
-  CHECK_THAT(notes[0], Catch::Contains("scope.max_copy_rounds 5 (the configuration says 2)"));
-  const cluster::ClusterModel model(*config, cluster::Mutant::none);
-  const auto result = validate_trace(model, trace_actions(recording, model));
-  CHECK(result.valid);
-}
