@@ -10,7 +10,8 @@ set(LMC_REFIMPL_LM_SOURCES
   lm/migration_steps.cpp
   lm/stepped_migration.cpp
   lm/definitions.cpp
-  lm/live_migration.cpp)
+  lm/live_migration.cpp
+  lm/source_check.cpp)
 add_library(lmc_refimpl ${LMC_REFIMPL_LM_SOURCES})
 target_include_directories(lmc_refimpl PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(lmc_refimpl PUBLIC lmc_ref_cluster lmc_ref_dataplane lmc_config fmt::fmt)

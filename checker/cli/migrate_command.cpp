@@ -9,11 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/cli/commands.hpp"
+#include "checker/cli/interrupts.hpp"
 #include "checker/cli/migrate_report.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
@@ -22,6 +24,7 @@
 #include "model/cluster/traces/trace_file.hpp"
 #include "refimpl/cluster/crd.hpp"
 #include "refimpl/lm/live_migration.hpp"
+#include "refimpl/lm/source_check.hpp"
 #include "refimpl/transport/in_process_channel.hpp"
 #include "refimpl/transport/target_process.hpp"
 #include "refimpl/transport/target_runtime.hpp"
@@ -249,6 +252,66 @@ struct CrdDirectory {
   bool keep;
 };
 
+/// The guest's memory: --unit-mib MiB per memory unit of the VM. nullptr,
+/// after a message, when the machine (or a ulimit) refuses that much.
+std::unique_ptr<ref::Guest> make_guest(const MigrateArgs& args, const cluster::Config& config,
+                                       int vm) {
+  const std::size_t pages = static_cast<std::size_t>(config.vms[vm].memory) * args.unit_mib *
+                            (1024 * 1024 / ref::kPageSize);
+  try {
+    return std::make_unique<ref::Guest>(pages, workload_of(args));
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "lmc migrate: error: cannot allocate the guest's memory: {} MiB ({} memory units "
+               "of VM {} x --unit-mib {}); try a smaller --unit-mib\n",
+               pages * ref::kPageSize >> 20, config.vms[vm].memory, config.vms[vm].name,
+               args.unit_mib);
+    return nullptr;
+  }
+}
+
+/// A second signal must not leave the temporary CRD behind either.
+void register_cleanup(InterruptScope& interrupts, const CrdDirectory& crd_dir,
+                      const ref::Installation& installation) {
+  if (crd_dir.keep) return;
+  for (const auto& file : installation.crd().files()) {
+    interrupts.remove_on_exit(file);
+    interrupts.remove_on_exit(file.string() + ".tmp");
+  }
+  interrupts.remove_directory_on_exit(crd_dir.path);
+}
+
+void print_notes(const MigrateRun& run) {
+  for (const auto& note : run.result.notes) fmt::print(stderr, "lmc migrate: note: {}\n", note);
+  if (run.result.interrupted_by != 0 && run.result.status == "$AE") {
+    fmt::print(stderr, "lmc migrate: interrupted: the LM was aborted and rolled back ({})\n",
+               run.source_check && run.source_check->whole() ? "the source is whole"
+                                                             : "the source is NOT whole");
+  }
+}
+
+bool write_outputs(const MigrateArgs& args, const MigrateRun& run, const Recorder& recorder) {
+  std::string error;
+  if (!args.monjv_file.empty() &&
+      !run.installation.vm(run.vm).monjv.write(args.monjv_file, error)) {
+    fmt::print(stderr, "lmc migrate: error: --monjv {}\n", error);
+    return false;
+  }
+  if (!args.json_file.empty() &&
+      !write_output_file(args.json_file, report_json(run), "migrate", "--json")) {
+    return false;
+  }
+  if (!args.record_file.empty()) {
+    try {
+      write_trace_file(args.record_file, recorder.trace);
+    } catch (const TraceFileError& e) {
+      fmt::print(stderr, "lmc migrate: error: --record {}\n", e.what());
+      return false;
+    }
+  }
+  return true;
+}
+
 int run_migrate(const MigrateArgs& args) {
   std::string error;
   auto config = load_cluster_config(args.cluster, error);
@@ -261,9 +324,13 @@ int run_migrate(const MigrateArgs& args) {
     fmt::print(stderr, "lmc migrate: error: {}\n", error);
     return kExitBadInput;
   }
+  auto guest = make_guest(args, *config, vm);
+  if (!guest) return kExitBadInput;
+  InterruptScope interrupts;
   auto clock = args.virtual_clock ? ref::Clock::virtual_time() : ref::Clock::real_time();
   // The target process is forked before any thread of ours starts.
   auto side = open_target(args, *faults);
+  if (side.remote) interrupts.set_child(side.process.pid);
   CrdDirectory crd_dir(args.crd_dir);
   std::unique_ptr<ref::Installation> made;
   try {
@@ -275,10 +342,9 @@ int run_migrate(const MigrateArgs& args) {
     return kExitBadInput;
   }
   auto& installation = *made;
-  const std::size_t pages = static_cast<std::size_t>(config->vms[vm].memory) * args.unit_mib *
-                            (1024 * 1024 / ref::kPageSize);
-  ref::Guest guest(pages, workload_of(args));
+  register_cleanup(interrupts, crd_dir, installation);
   auto options = migration_options(args, *faults);
+  options.interrupt = &interrupts.signal();
   options.kill_target = [&side] { ref::kill_target_process(side.process); };
   auto* raw = side.channel.get();
   options.target_discard_on_link_loss = [raw] {
@@ -292,36 +358,27 @@ int run_migrate(const MigrateArgs& args) {
   if (!args.record_file.empty()) {
     options.on_event = [recorder](std::string_view kind, int unit) { (*recorder)(kind, unit); };
   }
-  MigrateRun run{installation, vm, target, guest, args.transport, pages};
+  MigrateRun run{installation, vm, target, *guest, args.transport, guest->memory().pages()};
+  run.source_su = installation.vm(vm).su;
   if (!args.quiet) print_header(run);
-  ref::LiveMigration lm(installation, vm, target, guest, *side.channel, std::move(options));
+  ref::LiveMigration lm(installation, vm, target, *guest, *side.channel, std::move(options));
   run.result = lm.run();
-  if (side.runtime && (run.result.status == "$T" || run.result.status == "$TW")) {
+  const bool ended = run.result.status == "$T" || run.result.status == "$TW";
+  if (side.runtime && ended) {
     run.memory_compared = true;
     run.memory_identical = side.runtime->memory() &&
-                           side.runtime->memory()->bytes() == guest.memory().bytes() &&
-                           std::memcmp(side.runtime->memory()->data(), guest.memory().data(),
-                                       guest.memory().bytes()) == 0;
+                           side.runtime->memory()->bytes() == guest->memory().bytes() &&
+                           std::memcmp(side.runtime->memory()->data(), guest->memory().data(),
+                                       guest->memory().bytes()) == 0;
+  }
+  if (run.result.status == "$AE") {
+    run.source_check =
+        ref::check_source_after_abort(installation, vm, run.source_su, target, *guest);
   }
   close_target(side);
   if (!args.quiet) print_report(run);
-  if (!args.monjv_file.empty() && !installation.vm(vm).monjv.write(args.monjv_file, error)) {
-    fmt::print(stderr, "lmc migrate: error: --monjv {}\n", error);
-    return kExitBadInput;
-  }
-  if (!args.json_file.empty() &&
-      !write_output_file(args.json_file, report_json(run), "migrate", "--json")) {
-    return kExitBadInput;
-  }
-  if (!args.record_file.empty()) {
-    try {
-      write_trace_file(args.record_file, recorder->trace);
-    } catch (const TraceFileError& e) {
-      fmt::print(stderr, "lmc migrate: error: --record {}\n", e.what());
-      return kExitBadInput;
-    }
-  }
-  const bool ended = run.result.status == "$T" || run.result.status == "$TW";
+  print_notes(run);
+  if (!write_outputs(args, run, *recorder)) return kExitBadInput;
   // 0: the LM ended; 1: it was rejected or aborted, or the memory differs.
   return ended && (!run.memory_compared || run.memory_identical) ? 0 : 1;
 }
@@ -337,8 +394,11 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
       "in-process channel or TCP to a target process, capped by a link model. Prints each "
       "pre-copy round, the console messages of source, target and guest in order, the events, "
       "the audit log and the MONJV statuses.\n"
-      "Exit codes: 0 the LM ended ($T or $TW), 1 it was rejected ($AF) or aborted ($AE), "
-      "2 bad usage or input.");
+      "SIGINT or SIGTERM aborts the LM and rolls it back as any abort before the commit point "
+      "(after it, the LM completes); the reports are written and the source is checked; a "
+      "second signal stops at once.\n"
+      "Exit codes: 0 the LM ended ($T or $TW), 1 it was rejected ($AF) or aborted ($AE, also "
+      "when interrupted), 2 bad usage or input.");
   cmd->add_option("--preset", args->cluster.preset, "A built-in configuration")
       ->capture_default_str();
   cmd->add_option("--config,-c", args->cluster.config_file, "A JSON configuration file");
@@ -353,7 +413,8 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--fault", args->faults,
                   "KIND@PHASE, repeatable. KIND: link, alloc, resume, crd (every configuration "
-                  "disk), disk (one mirror), kill (tcp). PHASE: setup, copy, switchover, cleanup");
+                  "disk), disk (one mirror), kill (tcp), sigint and sigterm (lmc signals "
+                  "itself, as an operator would). PHASE: setup, copy, switchover, cleanup");
   cmd->add_option("--unit-mib", args->unit_mib,
                   "MiB of real memory per memory unit of the configuration")
       ->check(CLI::Range(1, 4096))

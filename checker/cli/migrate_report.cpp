@@ -72,6 +72,9 @@ void print_outcome(const MigrateRun& run) {
     fmt::print(", byte-for-byte {}", run.memory_identical ? "identical" : "DIFFERENT");
   }
   fmt::print("\n");
+  if (run.source_check) {
+    fmt::print("{}\n", run.source_check->summary(run.installation, run.vm, run.source_su));
+  }
 }
 
 }  // namespace
@@ -120,6 +123,21 @@ std::string report_json(const MigrateRun& run) {
   j["verify_seconds"] = r.verify_seconds;
   j["bytes_sent"] = r.bytes_sent;
   j["digest_matched"] = r.digest_matched;
+  j["notes"] = r.notes;
+  j["interrupted_by"] =
+      r.interrupted_by == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.interrupted_by);
+  if (run.source_check) {
+    const auto& c = *run.source_check;
+    j["source_check"] = {{"whole", c.whole()},
+                         {"runs_on_source_alone", c.runs_on_source_alone},
+                         {"definition_names_source",
+                          c.definition_names_source ? nlohmann::json(*c.definition_names_source)
+                                                    : nlohmann::json(nullptr)},
+                         {"target_holds_nothing", c.target_holds_nothing},
+                         {"memory_whole", c.memory_whole ? nlohmann::json(*c.memory_whole)
+                                                         : nlohmann::json(nullptr)},
+                         {"writes_replayed", c.writes}};
+  }
   if (run.memory_compared) j["memory_identical"] = run.memory_identical;
   for (const auto& c : r.conflicts) {
     j["conflicts"].push_back(conflict_to_json(c));

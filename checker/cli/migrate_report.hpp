@@ -4,9 +4,11 @@
 // and the statistics; the same as JSON with --json.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "refimpl/lm/live_migration.hpp"
+#include "refimpl/lm/source_check.hpp"
 
 namespace lmc::cli {
 
@@ -20,6 +22,8 @@ struct MigrateRun {
   ref::MigrationResult result{};
   bool memory_compared = false;  ///< in-process: target and source compared byte for byte
   bool memory_identical = false;
+  int source_su = 0;                             ///< the VM's SU before the LM
+  std::optional<ref::SourceCheck> source_check{};  ///< after an abort ($AE)
 };
 
 void print_header(const MigrateRun& run);

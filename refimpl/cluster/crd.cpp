@@ -220,4 +220,11 @@ std::vector<std::string> crd_mirror_names(const cluster::Config& config) {
   return names;
 }
 
+std::vector<std::filesystem::path> Crd::files() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::filesystem::path> paths;
+  for (const auto& mirror : mirrors_) paths.push_back(mirror.path);
+  return paths;
+}
+
 }  // namespace lmc::ref

@@ -97,6 +97,10 @@ class Crd {
   /// same key/value map. Empty when fine, else what differs.
   std::string verify() const;
 
+  /// The mirrors' log files, in mirror order (what a cleanup must remove;
+  /// a snapshot in progress adds PATH.tmp beside one).
+  std::vector<std::filesystem::path> files() const;
+
  private:
   struct Mirror {
     std::string name;

@@ -12,12 +12,15 @@ constexpr std::array<std::pair<const char*, LmPhase>, 4> kPhases{
      {"copy", LmPhase::copy},
      {"switchover", LmPhase::switchover},
      {"cleanup", LmPhase::cleanup}}};
-constexpr std::array<std::pair<const char*, FaultKind>, 6> kKinds{{{"link", FaultKind::link},
-                                                                   {"alloc", FaultKind::allocation},
-                                                                   {"resume", FaultKind::resume},
-                                                                   {"crd", FaultKind::crd},
-                                                                   {"disk", FaultKind::disk},
-                                                                   {"kill", FaultKind::kill}}};
+constexpr std::array<std::pair<const char*, FaultKind>, 8> kKinds{
+    {{"link", FaultKind::link},
+     {"alloc", FaultKind::allocation},
+     {"resume", FaultKind::resume},
+     {"crd", FaultKind::crd},
+     {"disk", FaultKind::disk},
+     {"kill", FaultKind::kill},
+     {"sigint", FaultKind::sigint},
+     {"sigterm", FaultKind::sigterm}}};
 
 }  // namespace
 
@@ -63,7 +66,8 @@ std::optional<Fault> parse_fault(std::string_view text, std::string& error) {
                                   [&](const auto& entry) { return phase_text == entry.first; });
   if (at == std::string_view::npos || kind == kKinds.end() || phase == kPhases.end()) {
     error =
-        "expected KIND@PHASE with KIND one of link, alloc, resume, crd, disk, kill and PHASE "
+        "expected KIND@PHASE with KIND one of link, alloc, resume, crd, disk, kill, sigint, "
+        "sigterm and PHASE "
         "one of setup, copy, switchover, cleanup, got '" +
         std::string(text) + "'";
     return std::nullopt;

@@ -24,6 +24,11 @@ enum class FaultKind {
   crd,         ///< every configuration disk fails: the CRD takes no writes
   disk,        ///< one configuration disk fails: the mirrors carry on
   kill,        ///< the target process is killed (--transport tcp)
+  /// The operator interrupts lmc itself: the process raises SIGINT or
+  /// SIGTERM at the fault point, so that the handler `lmc migrate` installs
+  /// is tested at each phase. Without a handler the signal ends the process.
+  sigint,
+  sigterm,
 };
 std::string to_string(FaultKind kind);
 

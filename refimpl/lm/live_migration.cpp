@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <csignal>
 #include <cstring>
 #include <utility>
 
@@ -31,7 +32,10 @@ struct LiveMigration::Impl {
         options(std::move(options)),
         link(in.clock(), this->options.link_bits_per_second),
         wire(channel, link),
-        steps(in, vm, source, target) {}
+        steps(in, vm, source, target),
+        fired(this->options.faults.size(), false) {
+    link.stop_when(this->options.interrupt);
+  }
 
   Installation& in;
   int v;
@@ -46,6 +50,23 @@ struct LiveMigration::Impl {
   double started = 0;
   double suspended_at = 0;
   std::array<std::uint64_t, 2> digest_at_suspend{};
+  std::vector<bool> fired;  ///< per planned fault: its fault point was reached
+
+  int interrupt_signal() const { return options.interrupt ? options.interrupt->load() : 0; }
+
+  static std::string signal_name(int signal) {
+    if (signal == SIGINT) return "SIGINT";
+    if (signal == SIGTERM) return "SIGTERM";
+    return fmt::format("signal {}", signal);
+  }
+
+  /// An operator's interrupt before the commit point aborts the LM here.
+  void check_interrupt() {
+    if (const int signal = interrupt_signal()) {
+      result.interrupted_by = signal;
+      throw Abort{"the operator interrupted the LM (" + signal_name(signal) + ")"};
+    }
+  }
 
   bool x86() const { return in.su(source).spec().arch == cluster::Arch::x86; }
   const std::string& vm_name() const { return in.vm(v).name; }
@@ -60,14 +81,23 @@ struct LiveMigration::Impl {
 
   /// Fires the faults planned for `phase` at this phase's fault point.
   void fault_point(LmPhase phase) {
-    for (const auto& fault : options.faults) {
+    for (std::size_t f = 0; f < options.faults.size(); ++f) {
+      const auto& fault = options.faults[f];
       if (fault.phase != phase) continue;
+      fired[f] = true;
       switch (fault.kind) {
         case FaultKind::link:
           // The ISL-E links carry MCNPR between the two servers only: two
           // SUs of one server keep talking (found by lmc validate on x86-local).
           steps.cut_isl_links();
-          if (!in.cluster_manager().mcnpr_reachable(source, target)) link.cut();
+          if (!in.cluster_manager().mcnpr_reachable(source, target)) {
+            link.cut();
+          } else {
+            result.notes.push_back(fmt::format(
+                "--fault {}: {} and {} are on one server; MCNPR between them does not run over "
+                "the ISL-E links ({} cut), so the LM went on",
+                fault.text(), in.su(source).name(), in.su(target).name(), in.config().isl_links));
+          }
           for (int l = 0; l < in.config().isl_links; ++l) event("isl_down", l);
           break;
         case FaultKind::crd:
@@ -87,6 +117,12 @@ struct LiveMigration::Impl {
         case FaultKind::allocation:
         case FaultKind::resume:
           break;  // the target runtime fails the request itself
+        case FaultKind::sigint:
+          std::raise(SIGINT);
+          break;
+        case FaultKind::sigterm:
+          std::raise(SIGTERM);
+          break;
       }
     }
   }
@@ -100,6 +136,7 @@ struct LiveMigration::Impl {
     } catch (const TargetRejected& error) {
       throw Abort{error.what()};
     } catch (const TransportError& error) {
+      check_interrupt();  // the link model stops a send on an interrupt
       throw Abort{fmt::format("the network between the servers broke ({})", error.what())};
     }
   }
@@ -124,6 +161,7 @@ struct LiveMigration::Impl {
 
   void setup_phase() {
     result.reached = LmPhase::setup;
+    check_interrupt();
     status("$R");
     steps.announce_start();
     steps.detach_devices();
@@ -136,6 +174,7 @@ struct LiveMigration::Impl {
     event("reserve_target");
     steps.announce_target();
     fault_point(LmPhase::setup);
+    check_interrupt();
   }
 
   void allocate_on_target() {
@@ -170,6 +209,7 @@ struct LiveMigration::Impl {
       if (real_time) guest.workload().stop();
     });
     run_rounds(precopy);
+    check_interrupt();
     // I/O stop: requests queue from here on; one more round copies what the
     // guest wrote meanwhile (WP §4.4 phase 2).
     steps.stop_io();
@@ -177,6 +217,7 @@ struct LiveMigration::Impl {
     record(over_link([&] { return precopy.round(); }));
     event("final_copy");
     if (real_time) guest.workload().stop();
+    check_interrupt();
     switchover_phase(precopy);
   }
 
@@ -187,6 +228,7 @@ struct LiveMigration::Impl {
       event("copy_round");
       if (first) fault_point(LmPhase::copy);
       first = false;
+      check_interrupt();
       const auto verdict = precopy.verdict();
       if (verdict == PrecopyVerdict::stop_and_copy) return;
       if (verdict == PrecopyVerdict::not_converging) {
@@ -207,6 +249,7 @@ struct LiveMigration::Impl {
     steps.suspend_on_source();
     event("suspend");
     fault_point(LmPhase::switchover);
+    check_interrupt();
     record(over_link([&] { return precopy.final_copy(); }));
     control(Control::cpu_state, 0, steps.registers());
     event("hand_over");
@@ -217,6 +260,7 @@ struct LiveMigration::Impl {
     result.digest_matched = digest.ok && digest.data.size() == 16 &&
                             std::memcmp(digest.data.data(), digest_at_suspend.data(), 16) == 0;
     if (!result.digest_matched) throw Abort{"the target's memory differs from the source's"};
+    check_interrupt();  // the last moment the LM can still be rolled back
     if (!steps.commit_owner_on_crd()) throw Abort{"the CRD takes no writes"};
     const auto resumed = control(Control::resume);
     if (!resumed.ok) {
@@ -275,6 +319,24 @@ struct LiveMigration::Impl {
 
   MigrationResult finish() {
     result.total_seconds = in.clock().now() - started;
+    for (std::size_t f = 0; f < options.faults.size(); ++f) {
+      if (fired[f]) continue;
+      result.notes.push_back(fmt::format(
+          "--fault {} did not fire: the LM ended ({}) before its fault point in phase {}",
+          options.faults[f].text(), result.status, to_string(options.faults[f].phase)));
+    }
+    const int signal = interrupt_signal();
+    if (signal && result.interrupted_by == 0) {
+      result.interrupted_by = signal;
+      const bool completed = result.status == "$T" || result.status == "$TW";
+      result.notes.push_back(
+          completed ? fmt::format("{} came after the commit point (the guest already ran on the "
+                                  "target), so the LM completed: an LM past its commit is not "
+                                  "rolled back",
+                                  signal_name(signal))
+                    : fmt::format("{} came when the LM had ended already ({})", signal_name(signal),
+                                  result.status));
+    }
     return std::move(result);
   }
 };

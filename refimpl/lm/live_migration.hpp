@@ -9,6 +9,7 @@
 // source can always take the guest back; after it the LM completes, with a
 // warning if cleanup cannot finish ($TW).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,6 +42,12 @@ struct MigrationOptions {
   /// the configuration: the VM for the LM steps, the ISL-E link, CRD mirror
   /// or SU for injected faults. `lmc migrate --record` writes these events.
   std::function<void(std::string_view kind, int unit)> on_event;
+  /// Nonzero once the operator interrupted the LM: the signal's number, set
+  /// by a signal handler (hence an atomic read without a lock). Before the
+  /// commit point the LM aborts and rolls back at its next check: after
+  /// every step and copy round, and within a real-clock wait for the link.
+  /// Past the commit point it completes: nothing is rolled back there.
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 struct MigrationResult {
@@ -58,6 +65,11 @@ struct MigrationResult {
   double verify_seconds = 0;
   std::uint64_t bytes_sent = 0;
   bool digest_matched = false;  ///< the target's memory digest equals the source's at suspend
+  int interrupted_by = 0;       ///< the signal that interrupted the LM, or 0
+  /// What the operator should know that changed nothing: a fault that did
+  /// not fire (its phase was never reached, or it has nothing to act on
+  /// here), an interrupt after the commit point.
+  std::vector<std::string> notes;
 };
 
 class LiveMigration {

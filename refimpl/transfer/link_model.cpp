@@ -16,6 +16,7 @@ LinkModel::LinkModel(Clock& clock, double bits_per_second) : clock_(clock), bps_
 
 void LinkModel::charge(std::uint64_t bytes) {
   if (cut_.load()) throw TransportError("link cut");
+  if (stopped()) throw TransportError("interrupted");
   bytes_.fetch_add(bytes, std::memory_order_relaxed);
   if (bps_ <= 0) return;
   const double seconds = static_cast<double>(bytes) * 8.0 / bps_;
@@ -30,8 +31,19 @@ void LinkModel::charge(std::uint64_t bytes) {
     busy_until_ = std::max(busy_until_, clock_.now() - kBurstSeconds) + seconds;
     until = busy_until_;
   }
-  clock_.pass_until(until);
+  wait_until(until);
   if (cut_.load()) throw TransportError("link cut");
+  if (stopped()) throw TransportError("interrupted");
+}
+
+void LinkModel::wait_until(double until) {
+  if (!stop_) {
+    clock_.pass_until(until);
+    return;
+  }
+  while (!stopped() && clock_.now() < until) {
+    clock_.pass(std::min(kStopPollSeconds, until - clock_.now()));
+  }
 }
 
 void LinkChannel::send(const FrameHeader& header, std::span<const std::byte> payload) {

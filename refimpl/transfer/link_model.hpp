@@ -30,11 +30,20 @@ class LinkModel {
   bool is_cut() const { return cut_.load(); }
   double bits_per_second() const { return bps_; }
   std::uint64_t bytes_charged() const { return bytes_.load(std::memory_order_relaxed); }
+  /// While `*stop` is nonzero every charge throws TransportError
+  /// ("interrupted"), and a real-clock wait for the link ends within
+  /// kStopPollSeconds: an operator's interrupt does not wait for a slow link.
+  void stop_when(const std::atomic<int>* stop) { stop_ = stop; }
+  static constexpr double kStopPollSeconds = 0.02;
 
  private:
+  bool stopped() const { return stop_ && stop_->load() != 0; }
+  void wait_until(double until);
+
   Clock& clock_;
   double bps_;
   std::atomic<bool> cut_{false};
+  const std::atomic<int>* stop_ = nullptr;
   std::atomic<std::uint64_t> bytes_{0};
   std::mutex lock_;        ///< one pipe: charges from several streams queue
   double busy_until_ = 0;  ///< real clock: when the link has carried all it was given

@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -305,8 +306,16 @@ void close_inherited(int keep) {
   ::close_range(static_cast<unsigned>(keep + 1), ~0u, 0);
 }
 
-[[noreturn]] void run_child(int report_fd, int streams, TargetFaults faults) {
+[[noreturn]] void run_child(int report_fd, int streams, TargetFaults faults, pid_t parent) {
   close_inherited(report_fd);
+  // The parent decides when the target ends: a Ctrl-C reaches the whole
+  // process group and `timeout` signals it too, but the parent must first
+  // roll the LM back over this process. It ends on the parent's shutdown,
+  // on EOF, or, should the parent die, by the death signal.
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGTERM, SIG_IGN);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(3);  // the parent died before prctl
   int status = 4;
   try {
     std::uint16_t port = 0;
@@ -352,6 +361,7 @@ TargetProcess spawn_target_process(int streams, TargetFaults faults) {
   if (::pipe2(report, O_CLOEXEC) != 0) {
     throw TransportError(fmt::format("pipe: {}", std::strerror(errno)));
   }
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int error = errno;
@@ -359,7 +369,7 @@ TargetProcess spawn_target_process(int streams, TargetFaults faults) {
     ::close(report[1]);
     throw TransportError(fmt::format("fork: {}", std::strerror(error)));
   }
-  if (pid == 0) run_child(report[1], streams, faults);
+  if (pid == 0) run_child(report[1], streams, faults, parent);
   ::close(report[1]);
   TargetProcess process{pid, 0};
   std::uint16_t port = 0;

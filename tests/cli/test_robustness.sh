@@ -83,6 +83,79 @@ expect 2 "256 copy rounds exceed the model's counters" -- "$lmc" validate "$work
 contains "$work/err" "the model counts at most 255 (scope.max_copy_rounds)" "the reason"
 expect 2 "validate --time-limit nan" -- "$lmc" validate --time-limit nan "$work/rec.json"
 
+# Signals: lmc migrate aborts the LM cleanly at each phase, writes $AE, the MONJV and the
+# audit entry, checks the source, and leaves no temporary CRD behind.
+mkdir -p "$work/tmp"
+leftovers() { find "$work/tmp" -mindepth 1 | wc -l; }
+for signal in sigint sigterm; do
+  name=$(tr '[:lower:]' '[:upper:]' <<<"$signal")
+  for phase in setup copy switchover; do
+    what="--fault $signal@$phase"
+    expect 1 "$what ends in \$AE" -- env TMPDIR="$work/tmp" timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 --fault "$signal@$phase" --json "$work/sig.json" --monjv "$work/sig.jv"
+    contains "$work/out" "result: \$AE after phase $phase (aborted: the operator interrupted the LM ($name); rolled back)" "$what: the cause"
+    contains "$work/out" "-> whole" "$what: the source is whole"
+    contains "$work/out" "failure: the operator interrupted the LM ($name)" "$what: the audit entry"
+    contains "$work/sig.json" '"$AE"' "$what: the request's MONJV ends \$AE"
+    contains "$work/sig.json" '"whole": true' "$what: the source check in the JSON"
+    check "[[ -s $work/sig.jv ]]" "$what: the guest's MONJV is written"
+    check "[[ $(leftovers) -eq 0 ]]" "$what: no temporary files left"
+  done
+  expect 0 "--fault $signal@cleanup: past the commit the LM completes" -- env TMPDIR="$work/tmp" "$lmc" migrate --virtual-clock --unit-mib 4 --fault "$signal@cleanup"
+  contains "$work/err" "$name came after the commit point" "$signal@cleanup: why it was not rolled back"
+done
+expect 1 "--fault sigint@copy over TCP" -- env TMPDIR="$work/tmp" timeout 60 "$lmc" migrate --virtual-clock --unit-mib 4 --transport tcp --fault sigint@copy
+contains "$work/out" "-> whole" "over TCP: the source is whole"
+check "[[ $(leftovers) -eq 0 ]]" "over TCP: no temporary files left"
+
+# Real signals from outside, in real time on a slow link (the first copy round takes
+# seconds): kill -INT, kill -TERM, timeout, and a second signal that stops at once.
+slow_migrate() {
+  # --json names this run uniquely: pgrep finds it, and the forked target, by it.
+  env TMPDIR="$work/tmp" "$lmc" migrate --transport "$1" --link-gbit 0.05 --unit-mib 16 \
+    --json "$work/slow.json" >"$work/out" 2>"$work/err" &
+  pid=$!
+  sleep 1.5
+}
+for transport in inproc tcp; do
+  for signal in INT TERM; do
+    slow_migrate "$transport"
+    kill -"$signal" "$pid"
+    wait "$pid"
+    code=$?
+    check "[[ $code -eq 1 ]]" "kill -$signal ($transport): exit 1, not death by the signal"
+    contains "$work/out" 'result: $AE' "kill -$signal ($transport): \$AE"
+    contains "$work/out" "-> whole" "kill -$signal ($transport): the source is whole"
+    check "[[ $(leftovers) -eq 0 ]]" "kill -$signal ($transport): no temporary files left"
+    sleep 0.2
+    check "! pgrep -f '$work/slow.json' >/dev/null" "kill -$signal ($transport): no process is left"
+  done
+done
+expect 124 "timeout 2 lmc migrate" -- env TMPDIR="$work/tmp" timeout 2 "$lmc" migrate --transport tcp --link-gbit 0.05 --unit-mib 16
+contains "$work/out" 'result: $AE' "under timeout: \$AE"
+check "[[ $(leftovers) -eq 0 ]]" "under timeout: no temporary files left"
+slow_migrate tcp
+kill -INT "$pid"
+kill -TERM "$pid"
+wait "$pid"
+code=$?
+check "[[ $code -eq 130 || $code -eq 143 ]]" "a second signal stops at once (exit 128 + signal, got $code)"
+contains "$work/err" "a second signal: stopped at once" "the second signal says so"
+check "[[ $(leftovers) -eq 0 ]]" "a second signal: no temporary files left either"
+sleep 0.2
+check "! pgrep -f '$work/slow.json' >/dev/null" "a second signal: the target process is killed too"
+
+# Faults that do not fire are named; memory the machine refuses is an error, not bad_alloc.
+expect 0 "link@copy on x86-local" -- "$lmc" migrate --virtual-clock --unit-mib 4 --preset x86-local --fault link@copy -q
+contains "$work/err" "note: --fault link@copy: " "a link fault with no link to cut"
+contains "$work/err" "are on one server" "and why"
+expect 1 "a fault after the LM ended" -- "$lmc" migrate --virtual-clock --unit-mib 4 --fault link@copy --fault disk@cleanup -q
+contains "$work/err" "note: --fault disk@cleanup did not fire: the LM ended (\$AE) before its fault point in phase cleanup" "the fault that never fired"
+if ! ldd "$lmc" | grep -q libasan; then  # AddressSanitizer reserves more than the limit
+  expect 2 "--unit-mib 4096 under a memory limit" -- bash -c "ulimit -v 2000000; exec \"$lmc\" migrate --virtual-clock --unit-mib 4096"
+  contains "$work/err" "cannot allocate the guest's memory: 8192 MiB (2 memory units of VM VM12PROD x --unit-mib 4096)" "how much, and for what"
+  lacks "$work/err" "bad_alloc" "not std::bad_alloc"
+fi
+
 # Unknown subcommands are named.
 expect 2 "an unknown subcommand" -- "$lmc" frobnicate
 contains "$work/err" "'frobnicate' is not a subcommand (subcommands: check," "the word and the choices"
