@@ -2,6 +2,7 @@
 set(LMC_REFIMPL_LM_SOURCES
   lm/server_unit.cpp
   lm/installation.cpp
+  lm/installation_crd.cpp
   lm/observables.cpp
   lm/prerequisites.cpp
   lm/faults.cpp

@@ -54,6 +54,7 @@ struct MigrateArgs {
   std::string source;
   std::string crd_dir;
   std::string record_file;
+  bool recreate_crd = false;
   bool quiet = false;
 };
 
@@ -91,12 +92,14 @@ int pick_vm(const cluster::Config& c, const std::string& name, const std::string
   return -1;
 }
 
-int pick_target(const cluster::Config& c, int vm, const std::string& name, std::string& error) {
+/// The target: --target, else the other SU of the cluster of `owner`, the
+/// SU the VM belongs to now (an earlier run's CRD may have moved it).
+int pick_target(const cluster::Config& c, int owner, const std::string& name, std::string& error) {
   if (name.empty()) {
-    const auto partner = c.partner_of(c.vms[vm].su);
+    const auto partner = c.partner_of(owner);
     if (!partner) {
       error = fmt::format("--target: {} is in no SU cluster; name a target SU ({})",
-                          c.sus[c.vms[vm].su].name, su_names(c));
+                          c.sus[owner].name, su_names(c));
       return -1;
     }
     return *partner;
@@ -318,7 +321,9 @@ int run_migrate(const MigrateArgs& args) {
   int vm = -1;
   int target = -1;
   if (config) vm = pick_vm(*config, args.vm, args.source, error);
-  if (vm >= 0) target = pick_target(*config, vm, args.target, error);
+  // The configuration's owner here, to refuse a bad --target before any
+  // work; the CRD's owner once it is read.
+  if (vm >= 0) target = pick_target(*config, config->vms[vm].su, args.target, error);
   const auto faults = target >= 0 ? parse_faults(args, error) : std::nullopt;
   if (!faults) {
     fmt::print(stderr, "lmc migrate: error: {}\n", error);
@@ -334,7 +339,9 @@ int run_migrate(const MigrateArgs& args) {
   CrdDirectory crd_dir(args.crd_dir);
   std::unique_ptr<ref::Installation> made;
   try {
-    made = std::make_unique<ref::Installation>(*config, clock, crd_dir.path);
+    made = std::make_unique<ref::Installation>(
+        *config, clock, crd_dir.path, "SYSADM",
+        args.recreate_crd ? ref::CrdReuse::recreate : ref::CrdReuse::read_state);
   } catch (const std::exception& e) {
     fmt::print(stderr, "lmc migrate: error: cannot set up the cluster (CRD in {}): {}\n",
                crd_dir.path.string(), e.what());
@@ -343,6 +350,22 @@ int run_migrate(const MigrateArgs& args) {
   }
   auto& installation = *made;
   register_cleanup(interrupts, crd_dir, installation);
+  for (const auto& note : installation.crd_notes()) {
+    fmt::print(stderr, "lmc migrate: note: CRD: {}\n", note);
+  }
+  if (!args.record_file.empty() && installation.vm(vm).su != config->vms[vm].su) {
+    fmt::print(stderr,
+               "lmc migrate: note: --record: the run starts from the CRD's state, not the "
+               "configuration's; lmc validate judges a recording from the configuration's\n");
+  }
+  if (args.target.empty() && installation.vm(vm).su != config->vms[vm].su) {
+    target = pick_target(*config, installation.vm(vm).su, args.target, error);
+    if (target < 0) {
+      fmt::print(stderr, "lmc migrate: error: {}\n", error);
+      close_target(side);
+      return kExitBadInput;
+    }
+  }
   auto options = migration_options(args, *faults);
   options.interrupt = &interrupts.signal();
   options.kill_target = [&side] { ref::kill_target_process(side.process); };
@@ -452,8 +475,14 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON")
       ->check(detail::writable_file());
   cmd->add_option("--crd-dir", args->crd_dir,
-                  "Keep the CRD mirror files in this directory (default: a temporary one)")
+                  "Keep the CRD mirror files in this directory (default: a temporary one). A "
+                  "directory an earlier run kept is read as the cluster's state: each VM where "
+                  "its definition says; damaged or missing mirrors are reported and "
+                  "resynchronised")
       ->check(detail::writable_directory());
+  cmd->add_flag("--recreate-crd", args->recreate_crd,
+                "Empty the CRD in --crd-dir and write the configuration's definitions, instead "
+                "of reading it as the cluster's state (needed when every mirror is damaged)");
   cmd->add_option("--record", args->record_file,
                   "Write the run's LM events (and the faults injected) as a trace file of kind "
                   "recording, named as the cluster model's actions; lmc validate FILE checks it "

@@ -31,6 +31,18 @@ struct MirrorStatus {
   bool failed = false;           ///< the disk itself failed (fail/repair)
 };
 
+/// What one mirror's file held when the CRD was opened.
+struct MirrorOpened {
+  std::string name;
+  std::filesystem::path path;
+  bool existed = false;          ///< the file was there (else it was created empty)
+  std::uint64_t bytes = 0;       ///< its size then
+  std::string problem;           ///< a torn or corrupt tail, cut off; "" when sound
+  std::uint64_t generation = 0;  ///< of its last sound record
+  /// Held sound records only: something to read the cluster's state from.
+  bool intact() const { return existed && bytes > 0 && problem.empty(); }
+};
+
 struct CrdOptions {
   /// fdatasync every append and snapshot. Off by default: a process crash
   /// keeps what write() handed to the kernel; only a machine crash needs it.
@@ -42,9 +54,10 @@ struct CrdOptions {
 
 class Crd {
  public:
-  /// Opens (or creates) one log file per mirror under `directory`, replays
-  /// them and truncates each to its sound prefix; what was cut is reported in
-  /// open_report(). A mirror whose generation is below the newest is stale.
+  /// Opens (or creates) one log file per mirror under `directory` and
+  /// replays them; a torn or corrupt tail is ignored (and cut before the
+  /// mirror's next write) and reported in opened() and problems(). A mirror
+  /// whose generation is below the newest is stale.
   Crd(std::filesystem::path directory, std::vector<std::string> mirror_names,
       CrdOptions options = {});
   ~Crd();
@@ -97,6 +110,15 @@ class Crd {
   /// same key/value map. Empty when fine, else what differs.
   std::string verify() const;
 
+  /// Per mirror, in mirror order: what its file held when it was opened.
+  const std::vector<MirrorOpened>& opened() const { return opened_; }
+  /// Some mirror's file existed: the directory holds a CRD from an earlier
+  /// run (even if every file was emptied), not a new one.
+  bool used_before() const;
+  /// Empties every mirror: the CRD starts again at generation 0 (to be
+  /// re-created from a configuration).
+  void reset();
+
   /// The mirrors' log files, in mirror order (what a cleanup must remove;
   /// a snapshot in progress adds PATH.tmp beside one).
   std::vector<std::filesystem::path> files() const;
@@ -113,6 +135,7 @@ class Crd {
     bool failed = false;
     bool reachable = true;
     bool stale = false;
+    bool tail_to_cut = false;  ///< garbage after `end`, cut before the next append
     bool accessible() const { return !failed && reachable; }
     bool up_to_date() const { return accessible() && !stale; }
   };
@@ -136,6 +159,7 @@ class Crd {
   // disk error would; hence mutable.
   mutable std::vector<Mirror> mirrors_;
   mutable std::vector<std::string> problems_;
+  std::vector<MirrorOpened> opened_;
   std::uint64_t generation_ = 0;
   mutable std::mutex mutex_;
 };

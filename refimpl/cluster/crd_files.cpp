@@ -93,15 +93,22 @@ Crd::~Crd() {
 }
 
 void Crd::open_mirror(Mirror& mirror) {
+  MirrorOpened opened;
+  opened.name = mirror.name;
+  opened.path = mirror.path;
+  std::error_code error;
+  opened.existed = std::filesystem::is_regular_file(mirror.path, error);
   const auto log = crd::read_log(mirror.path);
+  opened.bytes = log.file_bytes;
+  opened.problem = log.problem;
+  opened.generation = log.generation;
+  opened_.push_back(std::move(opened));
   if (!log.problem.empty()) problems_.push_back(mirror.name + ": " + log.problem);
   mirror.fd = open_or_throw(mirror.path, O_RDWR | O_CREAT);
   // Appends must follow sound records, or the next replay would stop at the
-  // garbage before them.
-  if (log.valid_bytes < log.file_bytes &&
-      ::ftruncate(mirror.fd, static_cast<off_t>(log.valid_bytes)) != 0) {
-    throw std::system_error(errno, std::generic_category(), "truncate " + mirror.path.string());
-  }
+  // garbage before them; but the tail is cut only before the first append,
+  // so that a CRD the installation refuses to use keeps its evidence.
+  mirror.tail_to_cut = log.valid_bytes < log.file_bytes;
   mirror.end = log.valid_bytes;
   mirror.generation = log.generation;
   mirror.index = log.index;
@@ -110,6 +117,10 @@ void Crd::open_mirror(Mirror& mirror) {
 }
 
 bool Crd::append(Mirror& mirror, const std::vector<std::byte>& record) {
+  if (mirror.tail_to_cut) {
+    if (::ftruncate(mirror.fd, static_cast<off_t>(mirror.end)) != 0) return false;
+    mirror.tail_to_cut = false;
+  }
   const bool written = write_all(mirror.fd, record, mirror.end) &&
                        (!options_.durable || ::fdatasync(mirror.fd) == 0);
   if (!written) (void)::ftruncate(mirror.fd, static_cast<off_t>(mirror.end));
@@ -164,6 +175,7 @@ bool Crd::rewrite(Mirror& mirror, const crd::LogContents& contents) {
   mirror.generation = contents.generation;
   mirror.index = std::move(index);
   mirror.live_bytes = live;
+  mirror.tail_to_cut = false;
   return true;
 }
 
@@ -176,6 +188,29 @@ void Crd::maybe_compact(Mirror& mirror) {
     return;
   }
   if (!rewrite(mirror, contents)) mirror.stale = true;
+}
+
+bool Crd::used_before() const {
+  for (const auto& mirror : opened_) {
+    if (mirror.existed) return true;
+  }
+  return false;
+}
+
+void Crd::reset() {
+  std::lock_guard lock(mutex_);
+  for (auto& mirror : mirrors_) {
+    if (::ftruncate(mirror.fd, 0) != 0) {
+      throw std::system_error(errno, std::generic_category(), "truncate " + mirror.path.string());
+    }
+    mirror.end = 0;
+    mirror.generation = 0;
+    mirror.index.clear();
+    mirror.live_bytes = 0;
+    mirror.stale = false;
+    mirror.tail_to_cut = false;
+  }
+  generation_ = 0;
 }
 
 std::string Crd::verify() const {

@@ -27,10 +27,9 @@ std::string monjv_catid(const std::string& su_name) {
 }  // namespace
 
 Installation::Installation(cluster::Config config, Clock& clock,
-                           std::filesystem::path crd_directory, std::string user)
+                           std::filesystem::path crd_directory, std::string user, CrdReuse reuse)
     : config_(std::move(config)), clock_(&clock), user_(std::move(user)) {
-  std::filesystem::create_directories(crd_directory);
-  crd_ = std::make_unique<Crd>(crd_directory, crd_mirror_names(config_));
+  const bool from_crd = open_crd(crd_directory, reuse);
   for (int s = 0; s < static_cast<int>(config_.sus.size()); ++s) {
     sus_.emplace_back(config_.sus[static_cast<std::size_t>(s)], s);
   }
@@ -39,20 +38,22 @@ Installation::Installation(cluster::Config config, Clock& clock,
   // decides which mirrors its viewpoint reaches, which without ISL-E is not
   // every one (found by the differential property on two servers without
   // ISL-E).
-  place_vms();
+  place_vms(from_crd);
   cm_ = std::make_unique<ClusterManager>(config_, clock, *crd_);
+  for (const auto& note : crd_notes_) cm_->add_event(Weight::warning, "CRD", note);
 }
 
 // VM2000 gives fixed indexes first and then, in configuration order, each
 // *ANY VM the lowest index still free: placing a *ANY VM first could take an
 // index a later fixed-index VM needs (found by the verdict issue on
 // examples/plan/order-matters.json).
-void Installation::place_vms() {
+void Installation::place_vms(bool from_crd) {
   vms_.reserve(config_.vms.size());
+  std::vector<std::optional<std::pair<int, int>>> stored(config_.vms.size());
   for (std::size_t v = 0; v < config_.vms.size(); ++v) {
     const auto& spec = config_.vms[v];
-    const auto& unit = su(spec.su);
-    VmRecord record(GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, 0));
+    VmRecord record(
+        GuestMonJv(monjv_catid(su(spec.su).name()), 1, monitoring_start(), spec.name, 0));
     record.monjv.set_guest_state("RUN");
     record.config_index = static_cast<int>(v);
     record.name = spec.name;
@@ -61,31 +62,37 @@ void Installation::place_vms() {
     record.state = spec.state;
     record.monitor_system = spec.monitor_system;
     record.attached.assign(spec.devices.size(), true);
-    // A running guest executes, also while it waits (WAIT); INIT_ONLY, DOWN
-    // and DEFINED_ONLY do not.
-    const bool executes =
-        spec.state == cluster::VmState::running || spec.state == cluster::VmState::wait;
-    record.executing = executes ? static_cast<std::uint8_t>(1u << spec.su) : 0;
     vms_.push_back(std::move(record));
+    if (from_crd) stored[v] = stored_definition(static_cast<int>(v));
+  }
+  // An earlier run's definitions first: their indexes are taken already.
+  for (int v = 0; v < vm_count(); ++v) {
+    if (stored[v]) place_vm(v, stored[v]->first, stored[v]->second);
   }
   for (const bool fixed : {true, false}) {
     for (int v = 0; v < vm_count(); ++v) {
       const auto& spec = vm_spec(v);
-      if ((spec.index > 0) != fixed) continue;
+      if (stored[v] || (spec.index > 0) != fixed) continue;
       if (spec.state == cluster::VmState::defined_only) {
-        place_vm(v, 0);  // a bare definition holds no resources and no index
+        place_vm(v, spec.su, 0);  // a bare definition holds no resources and no index
       } else {
-        place_vm(v, fixed ? spec.index : su(spec.su).lowest_free_index().value_or(0));
+        place_vm(v, spec.su, fixed ? spec.index : su(spec.su).lowest_free_index().value_or(0));
       }
     }
   }
 }
 
-void Installation::place_vm(int v, int index) {
+void Installation::place_vm(int v, int owner, int index) {
   auto& record = vm(v);
   const auto& spec = vm_spec(v);
-  auto& unit = su(spec.su);
+  auto& unit = su(owner);
+  record.su = owner;
   record.index = index;
+  // A running guest executes, also while it waits (WAIT); INIT_ONLY, DOWN
+  // and DEFINED_ONLY do not.
+  const bool executes =
+      spec.state == cluster::VmState::running || spec.state == cluster::VmState::wait;
+  record.executing = executes ? static_cast<std::uint8_t>(1u << owner) : 0;
   record.monjv = GuestMonJv(monjv_catid(unit.name()), 1, monitoring_start(), spec.name, index);
   record.monjv.set_guest_state("RUN");
   if (spec.state != cluster::VmState::defined_only) {
@@ -98,7 +105,7 @@ void Installation::place_vm(int v, int index) {
                                            spec.name, unit.name()));
     }
   }
-  write_definition(v, spec.su);
+  write_definition(v, owner);
 }
 
 std::string Installation::monitoring_start() const {

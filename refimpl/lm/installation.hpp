@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,11 +47,35 @@ struct VmRecord {
   GuestMonJv monjv;  ///< the guest's monitoring job variable (JV, O2)
 };
 
+/// What to do with a CRD directory that holds a CRD from an earlier run.
+enum class CrdReuse {
+  /// Read it as the cluster's state: each VM where its definition says. A
+  /// damaged or missing mirror is reported and resynchronised; with no
+  /// intact mirror at all, CrdUnusable is thrown.
+  read_state,
+  /// Empty it and write the configuration's definitions, as for a new one.
+  recreate,
+};
+
+/// The CRD directory cannot be used: every mirror is damaged, or its
+/// definitions do not fit the configuration. The message names the files.
+class CrdUnusable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Installation {
  public:
-  /// The CRD's mirrors are files under `crd_directory` (created if missing).
+  /// The CRD's mirrors are files under `crd_directory` (created if missing;
+  /// an existing CRD there is handled as `reuse` says).
   Installation(cluster::Config config, Clock& clock, std::filesystem::path crd_directory,
-               std::string user = "SYSADM");
+               std::string user = "SYSADM", CrdReuse reuse = CrdReuse::read_state);
+
+  /// What opening the CRD found and did, one line each: damaged or missing
+  /// mirrors and their resynchronisation, definitions read from an earlier
+  /// run that differ from the configuration, a re-creation. Also recorded as
+  /// Cluster Manager events.
+  const std::vector<std::string>& crd_notes() const { return crd_notes_; }
 
   const cluster::Config& config() const { return config_; }
   Clock& clock() { return *clock_; }
@@ -95,8 +120,13 @@ class Installation {
   std::optional<int> definition_owner(int v) const;
 
  private:
-  void place_vms();
-  void place_vm(int v, int index);
+  /// True when the CRD holds an earlier run's definitions to read.
+  bool open_crd(const std::filesystem::path& directory, CrdReuse reuse);
+  void repair_damaged_mirrors();
+  /// The owner SU and VM index VM v's definition on the CRD names, if any.
+  std::optional<std::pair<int, int>> stored_definition(int v);
+  void place_vms(bool from_crd);
+  void place_vm(int v, int owner, int index);
   std::string monitoring_start() const;  ///< "yyyy-mm-ddhhmmss" UTC (JV bytes 21-36)
 
   cluster::Config config_;
@@ -108,6 +138,7 @@ class Installation {
   ConsoleLog console_;
   std::vector<AuditEntry> audit_;
   std::string user_;
+  std::vector<std::string> crd_notes_;
 };
 
 /// Every device of a VM that LM detaches at setup and does not assign on the

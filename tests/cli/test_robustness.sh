@@ -156,6 +156,39 @@ if ! ldd "$lmc" | grep -q libasan; then  # AddressSanitizer reserves more than t
   lacks "$work/err" "bad_alloc" "not std::bad_alloc"
 fi
 
+# A kept --crd-dir is the cluster's state: the second run migrates the VM back. Each way
+# of damaging a mirror is reported and repaired; with none intact the run is refused.
+crd="$work/crd"
+expect 0 "a first LM keeps its CRD" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --crd-dir "$crd"
+expect 0 "a second LM reads it" -- "$lmc" migrate --virtual-clock --unit-mib 4 --crd-dir "$crd"
+contains "$work/out" "from ABGSU702 to ABGSU701" "the VM goes back from where the CRD says it is"
+contains "$work/err" "read from the CRD: VM VM12PROD belongs to ABGSU702" "and says so"
+flip_middle() {
+  python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 0x20; open(p, "wb").write(b)' "$1"
+}
+for how in truncate flip delete; do
+  mirror="$crd/external-2.crdlog"
+  case $how in
+    truncate) truncate -s 40 "$mirror" ;;
+    flip) flip_middle "$mirror" ;;
+    delete) rm "$mirror" ;;
+  esac
+  expect 0 "a mirror damaged ($how) is repaired" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --crd-dir "$crd"
+  contains "$work/err" "mirror external-2 ($mirror)" "$how: the mirror and its file are named"
+  contains "$work/err" "marked stale and resynchronised from" "$how: resynchronised"
+  expect 0 "after the repair ($how) the CRD is clean" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --crd-dir "$crd"
+  lacks "$work/err" "mirror external-2" "$how: nothing left to report"
+done
+for mirror in "$crd"/*.crdlog; do flip_middle "$mirror"; done
+cp -r "$crd" "$work/crd-damaged"
+expect 2 "every mirror damaged: refused" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --crd-dir "$crd"
+contains "$work/err" "has no intact mirror" "the reason"
+contains "$work/err" "$crd/external-1.crdlog: checksum mismatch" "each damaged file is named"
+contains "$work/err" "--recreate-crd" "and the way out"
+check "diff -r '$crd' '$work/crd-damaged' >/dev/null" "a refused CRD is left as it was"
+expect 0 "--recreate-crd" -- "$lmc" migrate --virtual-clock --unit-mib 4 -q --crd-dir "$crd" --recreate-crd
+contains "$work/err" "re-created from the configuration" "re-creation is said"
+
 # Unknown subcommands are named.
 expect 2 "an unknown subcommand" -- "$lmc" frobnicate
 contains "$work/err" "'frobnicate' is not a subcommand (subcommands: check," "the word and the choices"

@@ -5,6 +5,7 @@ add_executable(lmc_lm_tests
   lm/test_live_migration.cpp
   lm/test_migration_over_tcp.cpp
   lm/test_source_check.cpp
+  lm/test_installation_crd.cpp
   transport/test_lm_over_tcp.cpp)
 target_include_directories(lmc_lm_tests PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(lmc_lm_tests PRIVATE lmc_refimpl Catch2::Catch2)
