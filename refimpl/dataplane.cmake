@@ -15,6 +15,7 @@ add_library(lmc_ref_dataplane
   ${CMAKE_CURRENT_LIST_DIR}/transfer/precopy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transfer/precopy_model.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transfer/transfer_bench.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transfer/kernel_bench.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transfer/precopy_grid.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transport/target_runtime.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transport/in_process_channel.cpp)

@@ -6,6 +6,8 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,6 +16,8 @@
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
 #include "checker/engine/search_cli.hpp"
+#include "refimpl/transfer/bench_stats.hpp"
+#include "refimpl/transfer/kernel_bench.hpp"
 #include "refimpl/transfer/link_model.hpp"
 #include "refimpl/transfer/precopy_grid.hpp"
 #include "refimpl/transfer/transfer_bench.hpp"
@@ -23,7 +27,7 @@ namespace {
 
 struct BenchArgs {
   std::string size = "1GiB";
-  int repeat = 3;
+  int repeat = 5;
   int streams = 1;
   std::string codec = "none";
   std::string json_file;
@@ -64,29 +68,105 @@ std::string mib(std::size_t bytes) {
   return fmt::format("{} MiB", bytes >> 20);
 }
 
+/// glibc's memcpy switches to streaming stores above this many bytes (its
+/// tunable glibc.cpu.x86_non_temporal_threshold, asked from the dynamic
+/// loader); nullopt where it cannot be asked.
+std::optional<std::uint64_t> memcpy_non_temporal_threshold() {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(
+      ::popen("/lib64/ld-linux-x86-64.so.2 --list-tunables 2>/dev/null", "r"), ::pclose);
+  if (!pipe) return std::nullopt;
+  char line[256];
+  const std::string key = "glibc.cpu.x86_non_temporal_threshold: ";
+  while (std::fgets(line, sizeof line, pipe.get())) {
+    const std::string text = line;
+    if (!text.starts_with(key)) continue;
+    try {
+      return std::stoull(text.substr(key.size()), nullptr, 16);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+/// "12.34 (11.9-12.6)": the median and the range of the runs.
+std::string median_range(const ref::Spread& s, int precision = 2) {
+  return fmt::format("{:.{}f} ({:.{}f}-{:.{}f})", s.median, precision, s.low, precision, s.high,
+                     precision);
+}
+
+void print_memcpy_note(std::size_t whole_bytes) {
+  const auto threshold = memcpy_non_temporal_threshold();
+  if (!threshold) {
+    fmt::print("note: glibc's non-temporal threshold for memcpy is unknown here\n");
+    return;
+  }
+  fmt::print(
+      "note: glibc's memcpy uses streaming (non-temporal) stores above {} MiB "
+      "(glibc.cpu.x86_non_temporal_threshold): memcpy of the whole {} uses {} stores, memcpy of "
+      "1 to 64 pages ordinary ones; copy_pages always streams\n",
+      *threshold >> 20, mib(whole_bytes), whole_bytes > *threshold ? "streaming" : "ordinary");
+}
+
+void run_kernels(const BenchArgs& a, std::size_t pages, nlohmann::json& json) {
+  fmt::print("Kernels alone, {} ({} pages), median (range) of {} interleaved runs\n",
+             mib(pages * ref::kPageSize), pages, a.repeat);
+  fmt::print("{:<13} {:>6} {:>22} {:>24}\n", "kernel", "pages", "GB/s", "x baseline");
+  const auto results = ref::run_kernel_bench({pages, a.repeat});
+  for (const auto& k : results) {
+    const auto ratio = k.baseline.empty() ? std::string("baseline")
+                                          : median_range(k.ratio_spread()) + " " + k.baseline;
+    fmt::print("{:<13} {:>6} {:>22} {:>24}\n", k.kernel, k.chunk_pages,
+               median_range(k.gbps_spread()), ratio);
+    const auto g = k.gbps_spread();
+    const auto r = k.ratio_spread();
+    json.push_back({{"case", "kernel"},
+                    {"loop", k.kernel},
+                    {"chunk_pages", k.chunk_pages},
+                    {"baseline", k.baseline},
+                    {"gbps", g.median},
+                    {"gbps_low", g.low},
+                    {"gbps_high", g.high},
+                    {"ratio", k.baseline.empty() ? 1.0 : r.median},
+                    {"ratio_low", k.baseline.empty() ? 1.0 : r.low},
+                    {"ratio_high", k.baseline.empty() ? 1.0 : r.high},
+                    {"runs", k.gbps.size()}});
+  }
+  std::fflush(stdout);
+}
+
 bool run_loops(const BenchArgs& a, std::size_t pages, ref::Codec codec, nlohmann::json& json) {
-  fmt::print("Transfer loop, {} ({} pages), best of {}, optimized loop: {} stream(s), codec {}\n",
-             mib(pages * ref::kPageSize), pages, a.repeat, a.streams, a.codec);
-  fmt::print("{:<13} {:<10} {:<7} {:>8} {:>9} {:>9} {:>12} {}\n", "case", "loop", "target", "GB/s",
-             "x memcpy", "pages", "wire bytes", "target==source");
+  fmt::print(
+      "\nSenders (frames, channel, target), {} ({} pages), median (range) of {} interleaved "
+      "runs, each against the memcpy of its run; optimized loop: {} stream(s), codec {}\n",
+      mib(pages * ref::kPageSize), pages, a.repeat, a.streams, a.codec);
+  fmt::print("{:<13} {:<10} {:<6} {:>22} {:>18} {:>8} {:>12} {}\n", "case", "loop", "target",
+             "GB/s", "x memcpy", "pages", "wire bytes", "target==source");
   bool all_verified = true;
   const ref::LoopBenchOptions options{pages, a.repeat, a.streams, codec, a.seed};
   ref::run_loop_bench(options, [&](const ref::LoopResult& r) {
-    fmt::print("{:<13} {:<10} {:<7} {:>8.2f} {:>9.2f} {:>9} {:>12} {}\n", r.case_name, r.loop,
-               r.target, r.gbps, r.ratio_to_memcpy, r.pages, r.wire_bytes,
-               r.verified ? "yes" : "NO");
+    const auto g = ref::spread_of(r.gbps_runs);
+    const auto x = ref::spread_of(r.ratio_runs);
+    fmt::print("{:<13} {:<10} {:<6} {:>22} {:>18} {:>8} {:>12} {}\n", r.case_name, r.loop, r.target,
+               median_range(g), median_range(x), r.pages, r.wire_bytes, r.verified ? "yes" : "NO");
     std::fflush(stdout);
     all_verified = all_verified && r.verified;
     json.push_back({{"case", r.case_name},
                     {"loop", r.loop},
-                    {"gbps", r.gbps},
-                    {"ratio_to_memcpy", r.ratio_to_memcpy},
+                    {"gbps", g.median},
+                    {"gbps_low", g.low},
+                    {"gbps_high", g.high},
+                    {"ratio_to_memcpy", x.median},
+                    {"ratio_low", x.low},
+                    {"ratio_high", x.high},
+                    {"runs", r.gbps_runs.size()},
                     {"target", r.target},
                     {"pages", r.pages},
                     {"seconds", r.seconds},
                     {"wire_bytes", r.wire_bytes},
                     {"verified", r.verified}});
   });
+  print_memcpy_note(pages * ref::kPageSize);
   return all_verified;
 }
 
@@ -180,7 +260,10 @@ int run_bench_transfer(const BenchArgs& a) {
   nlohmann::json loops = nlohmann::json::array();
   nlohmann::json grid = nlohmann::json::array();
   bool ok = true;
-  if (!a.grid_only) ok = run_loops(a, *pages, *codec, loops) && ok;
+  if (!a.grid_only) {
+    run_kernels(a, *pages, loops);
+    ok = run_loops(a, *pages, *codec, loops) && ok;
+  }
   if (!a.no_grid) ok = run_grid(a, *pages, grid) && ok;
   if (!a.json_file.empty() &&
       !write_output_file(a.json_file, loops.dump(2) + "\n", "bench transfer", "--json")) {
@@ -205,20 +288,24 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = bench->add_subcommand(
       "transfer",
-      "Measure the page-transfer loop against memcpy and a naive loop (first pass, sparse, "
+      "Measure the copy and zero-page kernels alone against memcpy and memcmp, then the "
+      "page-transfer loop against memcpy and a naive loop (first pass, sparse, "
       "dense and zero-heavy dirty memory), then run pre-copy on the link model over a grid of "
       "memory size x dirty rate x link speed next to the analytical model. Every run checks "
       "that the target's memory equals the source's.\n"
       "Exit codes: 0 done, 1 a target differed from its source, 2 bad usage.");
   cmd->add_option("--size", args->size, "Guest memory, e.g. 64MiB or 1GiB (default 1GiB)");
-  cmd->add_option("--repeat", args->repeat, "Runs per loop case; the best is kept (default 3)")
+  cmd->add_option("--repeat", args->repeat,
+                  "Runs of every kernel and loop case, interleaved; the median and the range are "
+                  "printed (default 5)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--streams", args->streams, "Streams (threads) of the optimized loop (default 1)")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--codec", args->codec, "Compression in the optimized loop: none, lz4, zstd");
   cmd->add_option("--json", args->json_file,
-                  "Write the loop cases as JSON: one entry per case and loop with case, loop, "
-                  "gbps, ratio_to_memcpy")
+                  "Write the kernels and the loop cases as JSON: one entry per case and loop "
+                  "with case (\"kernel\" for the kernels), loop, gbps, gbps_low, gbps_high, "
+                  "ratio_to_memcpy (ratio for kernels), ratio_low, ratio_high, runs")
       ->check(detail::writable_file());
   cmd->add_option("--grid-json", args->grid_json_file, "Write the pre-copy grid as JSON")
       ->check(detail::writable_file());

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
+#include <utility>
 
 #include "refimpl/memory/dirty_bitmap.hpp"
 #include "refimpl/memory/guest_memory.hpp"
 #include "refimpl/memory/workload.hpp"
+#include "refimpl/transfer/bench_stats.hpp"
 #include "refimpl/transfer/page_sender.hpp"
 #include "refimpl/transport/in_process_channel.hpp"
 #include "refimpl/transport/target_runtime.hpp"
@@ -27,6 +30,14 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+/// One measured run of a case: seconds, and what it brought over.
+struct Run {
+  double seconds = 0;
+  std::size_t pages = 0;
+  std::uint64_t wire_bytes = 0;
+  bool verified = false;
+};
+
 /// The state the cases share: one source, one dirty log, one target.
 class Bench {
  public:
@@ -36,9 +47,8 @@ class Bench {
     fresh_target();
   }
 
-  LoopResult memcpy_case(bool fresh);
-  LoopResult loop_case(const std::string& name, const std::string& loop, bool fresh,
-                       double fraction);
+  Run memcpy_run(bool fresh);
+  Run loop_run(const std::string& loop, bool fresh, double fraction, int run);
   void refill_zero_heavy() {
     WorkloadSpec spec{.pattern = Pattern::zero_heavy, .zero_fraction = 0.9, .seed = options_.seed};
     Workload(source_, dirty_, spec).fill_initial();
@@ -56,12 +66,14 @@ class Bench {
   DirtyBitmap dirty_;
   TargetRuntime target_;
   InProcessChannel channel_;
+  bool warm_ = false;  ///< the target was written since it was allocated
 };
 
 void Bench::fresh_target() {
   target_.handle({Control::release, 0, {}});
   const Reply r = target_.handle({Control::allocate, options_.pages, {}});
   if (!r.ok) throw std::runtime_error("bench: target allocation failed: " + r.error);
+  warm_ = false;
 }
 
 /// Sets up one run. Warm: the target is touched and differs from the source
@@ -76,10 +88,12 @@ void Bench::prepare(bool fresh, double fraction, int run) {
   }
   if (fraction >= 1.0) {
     std::memset(target_bytes(), 0, source_.bytes());  // every page differs
+    warm_ = true;
     dirty_.mark_all();
     return;
   }
   std::memcpy(target_bytes(), source_.data(), source_.bytes());
+  warm_ = true;
   // The guest rewrites one word of a `fraction` share of the pages.
   const std::uint64_t salt = mix(options_.seed + static_cast<std::uint64_t>(run) * 7919);
   const auto threshold = static_cast<std::uint64_t>(fraction * 0x1.0p64);
@@ -101,41 +115,63 @@ PassStats Bench::run_loop(const std::string& loop) {
   return sender.send_dirty();
 }
 
-LoopResult Bench::memcpy_case(bool fresh) {
-  LoopResult r{fresh ? "memcpy_fresh" : "memcpy", "memcpy", fresh ? "fresh" : "warm"};
-  r.pages = source_.pages();
-  r.verified = true;
-  if (!fresh) std::memcpy(target_bytes(), source_.data(), source_.bytes());  // touch it once
-  for (int run = 0; run < options_.repeat; ++run) {
-    if (fresh) fresh_target();
-    const auto start = steady::now();
-    std::memcpy(target_bytes(), source_.data(), source_.bytes());
-    const double s = std::chrono::duration<double>(steady::now() - start).count();
-    if (run == 0 || s < r.seconds) r.seconds = s;
-    r.verified = r.verified && target_matches();
+Run Bench::memcpy_run(bool fresh) {
+  if (fresh) {
+    fresh_target();
+  } else if (!warm_) {
+    std::memcpy(target_bytes(), source_.data(), source_.bytes());  // touch it once
+    warm_ = true;
   }
-  r.wire_bytes = source_.bytes();
-  r.gbps = static_cast<double>(source_.bytes()) / r.seconds / 1e9;
-  return r;
+  const auto start = steady::now();
+  std::memcpy(target_bytes(), source_.data(), source_.bytes());
+  const double s = std::chrono::duration<double>(steady::now() - start).count();
+  warm_ = true;  // the copy touched every page
+  return {s, source_.pages(), source_.bytes(), target_matches()};
 }
 
-LoopResult Bench::loop_case(const std::string& name, const std::string& loop, bool fresh,
-                            double fraction) {
-  LoopResult r{name, loop, fresh ? "fresh" : "warm"};
-  r.verified = true;
-  for (int run = 0; run < options_.repeat; ++run) {
-    prepare(fresh, fraction, run);
-    const std::size_t dirty = dirty_.count();
-    const PassStats stats = run_loop(loop);
-    r.verified = r.verified && stats.pages == dirty && target_matches();
-    if (run == 0 || stats.seconds < r.seconds) {
-      r.seconds = stats.seconds;
-      r.pages = dirty;
-      r.wire_bytes = stats.wire_bytes;
+Run Bench::loop_run(const std::string& loop, bool fresh, double fraction, int run) {
+  prepare(fresh, fraction, run);
+  const std::size_t dirty = dirty_.count();
+  const PassStats stats = run_loop(loop);
+  return {stats.seconds, dirty, stats.wire_bytes, stats.pages == dirty && target_matches()};
+}
+
+struct Case {
+  LoopResult result;
+  std::function<Run(int run)> run;
+  std::vector<Run> runs{};
+};
+
+/// Measures `cases` `repeat` times, interleaved; the first case is the
+/// memcpy every ratio of the same run is against.
+void measure_interleaved(std::vector<Case>& cases, int repeat) {
+  for (int r = 0; r < repeat; ++r) {
+    for (auto& c : cases) c.runs.push_back(c.run(r));
+  }
+  for (auto& c : cases) {
+    auto& out = c.result;
+    out.verified = true;
+    for (std::size_t r = 0; r < c.runs.size(); ++r) {
+      const auto& run = c.runs[r];
+      const double bytes = static_cast<double>(run.pages * kPageSize);
+      out.gbps_runs.push_back(bytes / run.seconds / 1e9);
+      out.ratio_runs.push_back(0);  // once the baseline's runs are known
+      out.verified = out.verified && run.verified;
+      out.pages = run.pages;
+      out.wire_bytes = run.wire_bytes;
     }
   }
-  r.gbps = static_cast<double>(r.pages * kPageSize) / r.seconds / 1e9;
-  return r;
+  const auto& base = cases.front().result.gbps_runs;
+  for (auto& c : cases) {
+    auto& out = c.result;
+    for (std::size_t r = 0; r < out.gbps_runs.size(); ++r) {
+      out.ratio_runs[r] = out.gbps_runs[r] / base[r];
+    }
+    const auto gbps = spread_of(out.gbps_runs);
+    out.gbps = gbps.median;
+    out.seconds = static_cast<double>(out.pages * kPageSize) / (gbps.median * 1e9);
+    out.ratio_to_memcpy = spread_of(out.ratio_runs).median;
+  }
 }
 
 }  // namespace
@@ -145,27 +181,39 @@ std::vector<LoopResult> run_loop_bench(const LoopBenchOptions& options,
   if (options.pages == 0 || options.repeat < 1) throw std::invalid_argument("bench: empty run");
   Bench bench(options);
   std::vector<LoopResult> results;
-  auto add = [&](LoopResult r) {
-    if (!results.empty()) r.ratio_to_memcpy = r.gbps / results.front().gbps;
-    if (results.empty()) r.ratio_to_memcpy = 1.0;
-    results.push_back(r);
-    if (on_result) on_result(results.back());
+  const auto report = [&](std::vector<Case>& cases, bool skip_first) {
+    for (std::size_t i = skip_first ? 1 : 0; i < cases.size(); ++i) {
+      results.push_back(cases[i].result);
+      if (on_result) on_result(results.back());
+    }
   };
-  add(bench.memcpy_case(false));
-  add(bench.memcpy_case(true));
-  struct Case {
-    const char* name;
-    bool fresh;
-    double fraction;
+  const auto memcpy_case = [&](const char* name, bool fresh) {
+    return Case{{name, "memcpy", fresh ? "fresh" : "warm"},
+                [&bench, fresh](int) { return bench.memcpy_run(fresh); }};
   };
-  for (const Case c : {Case{"first_pass", false, 1.0}, Case{"sparse", false, kSparseFraction},
-                       Case{"dense", false, kDenseFraction}}) {
-    for (const char* loop : {"naive", "optimized"})
-      add(bench.loop_case(c.name, loop, c.fresh, c.fraction));
+  const auto loop_case = [&](const char* name, const char* loop, bool fresh, double fraction) {
+    return Case{{name, loop, fresh ? "fresh" : "warm"}, [&bench, loop, fresh, fraction](int run) {
+                  return bench.loop_run(loop, fresh, fraction, run);
+                }};
+  };
+  std::vector<Case> cases{memcpy_case("memcpy", false), memcpy_case("memcpy_fresh", true)};
+  for (const auto& [name, fraction] :
+       {std::pair{"first_pass", 1.0}, {"sparse", kSparseFraction}, {"dense", kDenseFraction}}) {
+    for (const char* loop : {"naive", "optimized"}) {
+      cases.push_back(loop_case(name, loop, false, fraction));
+    }
   }
+  measure_interleaved(cases, options.repeat);
+  report(cases, false);
+  // Zero-heavy memory needs other source contents: a group of its own, with
+  // a memcpy of its own in every run as the ratios' baseline.
   bench.refill_zero_heavy();
-  for (const char* loop : {"naive", "optimized"})
-    add(bench.loop_case("zero_heavy", loop, true, 1.0));
+  std::vector<Case> zero_heavy{memcpy_case("memcpy", false)};
+  for (const char* loop : {"naive", "optimized"}) {
+    zero_heavy.push_back(loop_case("zero_heavy", loop, true, 1.0));
+  }
+  measure_interleaved(zero_heavy, options.repeat);
+  report(zero_heavy, true);
   return results;
 }
 

@@ -7,13 +7,26 @@ lmc="$1"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 
-"$lmc" bench transfer --size 64MiB --repeat 1 --json "$dir/loops.json" \
+"$lmc" bench transfer --size 64MiB --repeat 3 --json "$dir/loops.json" \
   --grid-json "$dir/grid.json" >"$dir/out.txt"
 
 python3 - "$dir/loops.json" "$dir/grid.json" <<'PY'
 import json, sys
 loops = json.load(open(sys.argv[1]))
 grid = json.load(open(sys.argv[2]))
+kernels = [e for e in loops if e["case"] == "kernel"]
+loops = [e for e in loops if e["case"] != "kernel"]
+have = {(e["loop"], e["chunk_pages"]) for e in kernels}
+for chunk in (1, 4, 64):
+    assert ("copy_pages", chunk) in have and ("memcpy", chunk) in have, chunk
+assert ("is_zero_page", 1) in have
+for e in kernels + loops:
+    assert e["runs"] == 3, e
+    assert e["gbps_low"] <= e["gbps"] <= e["gbps_high"], e
+    assert e.get("verified", True) is True, e
+for e in kernels:
+    assert e["ratio"] > 0 and e["ratio_low"] <= e["ratio"] <= e["ratio_high"], e
+    assert e["baseline"] in ("", "memcpy", "memcmp_zero"), e
 cases = {(e["case"], e["loop"]) for e in loops}
 for c in ["first_pass", "sparse", "dense", "zero_heavy"]:
     for loop in ["naive", "optimized"]:
@@ -29,7 +42,7 @@ for cell in grid:
     assert cell["outcome"] in ("completed", "not_converging"), cell
     if cell["outcome"] == "completed":
         assert cell["verified"] is True, cell
-print(f"{len(loops)} loop entries, {len(grid)} grid cells: ok")
+print(f"{len(kernels)} kernel and {len(loops)} loop entries, {len(grid)} grid cells: ok")
 PY
 
 # Bad input: exit 2 with a message.

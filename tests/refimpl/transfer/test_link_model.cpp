@@ -1,4 +1,8 @@
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include "fixture.hpp"
 #include "refimpl/transfer/link_model.hpp"
@@ -91,4 +95,28 @@ TEST_CASE("a cut with threaded streams throws TransportError", "[transfer]") {
   pair.dirty.mark_all();
   CHECK_THROWS_AS(sender.send_dirty(), TransportError);
   CHECK(pair.dirty.count() == 8192);
+}
+
+TEST_CASE("link model: an interrupt stops every charge, and a real-clock wait at once",
+          "[transfer]") {
+  std::atomic<int> interrupt{0};
+  Clock virtual_clock = Clock::virtual_time();
+  LinkModel link(virtual_clock, kIsl1Gbit);
+  link.stop_when(&interrupt);
+  link.charge(1000);
+  interrupt.store(SIGINT);
+  CHECK_THROWS_WITH(link.charge(1000), "interrupted");
+
+  interrupt.store(0);
+  Clock real = Clock::real_time();
+  LinkModel slow(real, 8e6);  // 1 MB/s: the charge below would wait 10 s
+  slow.stop_when(&interrupt);
+  std::thread operator_thread([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    interrupt.store(SIGTERM);
+  });
+  const double started = real.now();
+  CHECK_THROWS_WITH(slow.charge(10'000'000), "interrupted");
+  operator_thread.join();
+  CHECK(real.now() - started < 5.0);  // not the 10 s the link would have taken
 }
