@@ -31,6 +31,27 @@ sed 's/"memory": *[0-9]*/"memory": 1e308/' "$examples/default.json" >"$work/big.
 expect 2 "1e308 in a configuration" -- "$lmc" check --config "$work/big.json"
 contains "$work/err" "expected an integer, got 1e+308" "a large number is printed short"
 
+# Deep nesting is refused before anything walks it (it overflowed the stack: SIGSEGV).
+python3 -c 'print("{\"name\": " + "[" * 100000 + "]" * 100000 + "}")' >"$work/deep.json"
+expect 2 "a configuration nested 100,000 deep" -- "$lmc" check --config "$work/deep.json"
+contains "$work/err" "nested deeper than 64 levels" "check: the nesting is named"
+"$lmc" check -q --mutant skip_final_copy --trace-out "$work/cx.json" >/dev/null
+python3 - "$work/cx.json" "$work/deep-trace.json" <<'PY'
+import sys
+text = open(sys.argv[1]).read().replace('"unit": 0', '"unit": ' + "[" * 100000 + "]" * 100000, 1)
+open(sys.argv[2], "w").write(text)
+PY
+expect 2 "a trace nested 100,000 deep" -- "$lmc" validate "$work/deep-trace.json"
+contains "$work/err" "not a trace: arrays and objects nested deeper than 64 levels" "validate: the nesting is named"
+expect 2 "replay: the same trace" -- "$lmc" replay "$work/deep-trace.json"
+python3 - "$work/cx.json" "$work/long-trace.json" <<'PY'
+import sys
+text = open(sys.argv[1]).read().replace('"kind": "lm_request"', '"kind": ' + '"' + "x" * 100000 + '"', 1)
+open(sys.argv[2], "w").write(text.replace('"unit": 0', '"unit": "' + "u" * 100000 + '"', 1))
+PY
+expect 2 "a 100,000-character value in a trace" -- "$lmc" validate "$work/long-trace.json"
+check "[[ $(wc -c <"$work/err") -lt 400 ]]" "the message quotes it short"
+
 # Counts too large for their type are refused, not saturated.
 expect 2 "--max-states beyond 64 bits" -- "$lmc" check --max-states 99999999999999999999999
 contains "$work/err" "--max-states: expected a whole number from 0 to 18446744073709551615" "the range of --max-states"

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "model/cluster/config/config_json_detail.hpp"
+#include "model/cluster/config/input_file.hpp"
 
 namespace lmc::cluster {
 namespace json_detail {
@@ -44,7 +45,13 @@ std::string in_quotes(const std::string& text) {
 std::string describe(const Json& value) {
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
-  return value.dump();
+  auto text = value.dump();  // a configuration may hold megabytes in one string
+  if (text.size() > 60) {
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    text = text.substr(0, cut) + "...";
+  }
+  return text;
 }
 
 namespace {
@@ -240,6 +247,7 @@ const char* spelling_of(E value) {
 }  // namespace
 
 Json parse_json(const std::string& text) {
+  if (const auto problem = json_nesting_problem(text); !problem.empty()) fail("", problem);
   DuplicateKeyFinder finder;
   Json document;
   try {

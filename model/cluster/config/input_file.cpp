@@ -71,4 +71,37 @@ std::optional<std::string> read_input_file(const std::string& path, const std::s
   return text;
 }
 
+std::string json_nesting_problem(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return fmt::format("arrays and objects nested deeper than {} levels at line {}, column {}",
+                           max_depth, line, i - line_start + 1);
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return {};
+}
+
 }  // namespace lmc

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lmc {
 
@@ -22,5 +23,16 @@ inline constexpr std::size_t kMaxInputBytes = 64u << 20;
 std::optional<std::string> read_input_file(const std::string& path, const std::string& what,
                                            std::string& error,
                                            std::size_t max_bytes = kMaxInputBytes);
+
+/// The deepest nesting of arrays and objects a JSON input may have. Ours
+/// nest four levels; a limit keeps the recursive walks over a document
+/// (printing a value in a message, reading it) from overflowing the stack
+/// on an input like [[[[...]]]] (found by tests/fuzz: a segmentation fault).
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+/// "" when `text` nests arrays and objects at most `max_depth` deep, else
+/// where it goes deeper ("arrays and objects nested deeper than 64 levels at
+/// line 9, column 14"). Brackets inside strings do not count.
+std::string json_nesting_problem(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
 }  // namespace lmc

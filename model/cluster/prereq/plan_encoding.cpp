@@ -30,7 +30,7 @@ bool step_rule_applies(const Vm& vm, Rule rule) {
 
 EvacuationEncoding::EvacuationEncoding(const Config& c, int target, std::vector<int> moving,
                                        const std::vector<std::size_t>& order)
-    : c_(c), target_(target), ctx_(planner_context()), solver_(ctx_), moving_(std::move(moving)) {
+    : c_(c), target_(target), ctx_(planner_context()), solver_(ctx_, "QF_LIA"), moving_(std::move(moving)) {
   for (std::size_t i = 0; i < moving_.size(); ++i) {
     base_.push_back(read_config_facts(c, moving_[i], target));
     position_.push_back(order.empty() ? ctx_.int_const(fmt::format("position_{}", i).c_str())

@@ -13,6 +13,20 @@ namespace {
 
 using Json = nlohmann::json;
 
+/// A value as a message shows it: arrays and objects by their kind, other
+/// values as JSON cut at 60 characters (an input may hold megabytes).
+std::string brief(const Json& value) {
+  if (value.is_array()) return "an array";
+  if (value.is_object()) return "an object";
+  auto text = value.dump();
+  if (text.size() > 60) {
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    text = text.substr(0, cut) + "...";
+  }
+  return text;
+}
+
 const char* json_type(const Json& value) {
   return value.type_name();
 }
@@ -42,7 +56,7 @@ int read_int(const Json& object, const char* key, const std::string& field, int 
              const std::string& source) {
   const auto& value = object.at(key);
   if (!value.is_number_integer()) {
-    fail(source, field, fmt::format("expected an integer from 0 to {}, got {}", max, value.dump()));
+    fail(source, field, fmt::format("expected an integer from 0 to {}, got {}", max, brief(value)));
   }
   const auto number = value.get<std::int64_t>();
   if (number < 0 || number > max) {
@@ -82,7 +96,7 @@ TraceFileStep read_step(const Json& json, std::size_t index, const std::string& 
   TraceFileStep step;
   const auto& kind = json.at("kind");
   if (!kind.is_string()) {
-    fail(source, at + ".kind", fmt::format("expected an action kind name, got {}", kind.dump()));
+    fail(source, at + ".kind", fmt::format("expected an action kind name, got {}", brief(kind)));
   }
   step.kind = kind.get<std::string>();
   step.unit = read_int(json, "unit", at + ".unit", 255, source);
@@ -200,6 +214,9 @@ TraceFile read_trace_file(const std::filesystem::path& path) {
   std::string error;
   const auto text = read_input_file(path.string(), "trace file", error);
   if (!text) throw TraceFileError(error);
+  if (const auto problem = json_nesting_problem(*text); !problem.empty()) {
+    throw TraceFileError(fmt::format("{}: not a trace: {}", path.string(), problem));
+  }
   Json json;
   try {
     json = Json::parse(*text);
