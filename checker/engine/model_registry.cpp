@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "checker/engine/user_text.hpp"
+
 namespace lmc {
 
 const ModelEntry* find_model(const std::vector<ModelEntry>& models, const std::string& name) {
@@ -50,8 +52,8 @@ bool parse_number(const ParameterInfo& info, const std::string& setting, const s
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
       value < info.min_value || value > info.max_value) {
-    error = fmt::format("--param {}: expected {}=N with N an integer from {} to {} ({})", setting,
-                        info.name, info.min_value, info.max_value, info.help);
+    error = fmt::format("--param {}: expected {}=N with N an integer from {} to {} ({})",
+                        shortened(setting), info.name, info.min_value, info.max_value, info.help);
     return false;
   }
   return true;

@@ -31,6 +31,7 @@
 #include "checker/engine/options.hpp"
 #include "checker/engine/report.hpp"
 #include "checker/engine/result.hpp"
+#include "checker/engine/user_text.hpp"
 
 namespace lmc {
 
@@ -70,7 +71,7 @@ inline CLI::Validator seconds_up_to(double max) {
       [max](std::string& text) -> std::string {
         const auto value = finite_number(text);
         if (!value || *value < 0 || *value > max) {
-          return fmt::format("expected seconds from 0 to {:g}, got '{}'", max, text);
+          return fmt::format("expected seconds from 0 to {:g}, got '{}'", max, shortened(text));
         }
         return {};
       },
@@ -86,7 +87,8 @@ inline CLI::Validator finite_in(double min, double max, const std::string& zero_
         if (value && *value == 0 && !zero_means.empty()) return {};
         if (!value || *value < min || *value > max) {
           return fmt::format("expected a number from {:g} to {:g}{}, got '{}'", min, max,
-                             zero_means.empty() ? "" : ", or 0 (" + zero_means + ")", text);
+                             zero_means.empty() ? "" : ", or 0 (" + zero_means + ")",
+                             shortened(text));
         }
         return {};
       },
@@ -106,7 +108,7 @@ CLI::Validator count_of() {
         const auto [stop, error] = std::from_chars(text.data(), end, value);
         if (text.empty() || error != std::errc() || stop != end) {
           return fmt::format("expected a whole number from 0 to {}, got '{}'",
-                             std::numeric_limits<T>::max(), text);
+                             std::numeric_limits<T>::max(), shortened(text));
         }
         return {};
       },

@@ -60,6 +60,14 @@ contains "$work/err" "from 0 to 4294967295" "the range of --max-depth"
 expect 2 "migrate --seed beyond 64 bits" -- "$lmc" migrate --virtual-clock --seed 99999999999999999999999
 expect 2 "validate --max-states negative" -- "$lmc" validate --max-states -1 "$work/none.json"
 
+# A 320-digit number is quoted short, with its length.
+huge=$(python3 -c 'print(10**320)')
+expect 2 "--param n=<320 digits>" -- "$lmc" check -m philosophers -p "n=$huge"
+contains "$work/err" "... (323 characters): expected n=N" "the parameter is quoted short"
+check "[[ $(wc -c <"$work/err") -lt 200 ]]" "the --param message stays short"
+expect 2 "--max-states <320 digits>" -- "$lmc" check --max-states "$huge"
+contains "$work/err" "... (321 characters)" "the count is quoted short"
+
 # Output paths are checked before the work starts: no run, no verdict lost.
 for option in --json --dot; do
   expect 2 "check $option to a missing directory" -- "$lmc" check "$option" "$work/no/dir/x"
