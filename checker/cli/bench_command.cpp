@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -260,11 +261,20 @@ int run_bench_transfer(const BenchArgs& a) {
   nlohmann::json loops = nlohmann::json::array();
   nlohmann::json grid = nlohmann::json::array();
   bool ok = true;
-  if (!a.grid_only) {
-    run_kernels(a, *pages, loops);
-    ok = run_loops(a, *pages, *codec, loops) && ok;
+  try {
+    if (!a.grid_only) {
+      run_kernels(a, *pages, loops);
+      ok = run_loops(a, *pages, *codec, loops) && ok;
+    }
+    if (!a.no_grid) ok = run_grid(a, *pages, grid) && ok;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "lmc bench transfer: error: cannot allocate the benchmark's memory (--size {} "
+               "needs about 2.25 times that: a source, a target and zero pages); try a smaller "
+               "--size\n",
+               a.size);
+    return kExitBadInput;
   }
-  if (!a.no_grid) ok = run_grid(a, *pages, grid) && ok;
   if (!a.json_file.empty() &&
       !write_output_file(a.json_file, loops.dump(2) + "\n", "bench transfer", "--json")) {
     return kExitBadInput;
