@@ -160,20 +160,6 @@ B index_assigned(const RuleFacts<B, I>& f, const T& index) {
       index_candidates(f), [&](const auto& i) { return index_fits(f, i); }, index);
 }
 
-/// "No lower index is free": every index below `index` (up to `bound`, past
-/// which some used index would have to repeat) is used. With index_fits, the
-/// index VM2000 assigns to *ANY; linear in the used indexes per index below.
-template <class B, class I, class T>
-B lower_indexes_used(const RuleFacts<B, I>& f, const T& index, int bound) {
-  B all = index >= 1;
-  for (int j = 1; j <= bound; ++j) {
-    B used = f.fixed_index != 0;  // a fixed index is the index, whatever is below
-    for (const auto& u : f.used_indexes) used = used || u == j;
-    all = all && implies(index > j, used);
-  }
-  return all;
-}
-
 /// P5 on SU /390: the VM's memory fits in one piece starting at `start`.
 template <class B, class I, class T>
 B fits_at(const RuleFacts<B, I>& f, const T& start) {

@@ -22,6 +22,36 @@ z3::context& planner_context() {
   return *context;
 }
 
+/// "No lower index is free": every index below `index` (up to `bound`, past
+/// which some used index would have to repeat) is used. With P7's
+/// index_fits, the index VM2000 gives a *ANY VM. The used indexes that are
+/// numerals (the target's own VMs, and with the positions fixed every VM
+/// placed later, 0) are settled here: an index they hold is used, whatever
+/// the model, so its conjunct is true and is left out, and they add nothing
+/// to the disjunction of the others. Only the moved VMs' index variables
+/// remain: the terms shrink from bound x used to the free indexes x those.
+z3::expr lower_indexes_used(const SymbolicFacts& f, const z3::expr& index, int bound) {
+  std::vector<bool> held(static_cast<std::size_t>(bound) + 1, false);
+  std::vector<z3::expr> unknown;
+  for (const auto& u : f.used_indexes) {
+    const auto value = u.simplify();
+    if (value.is_numeral()) {
+      const int v = value.get_numeral_int();
+      if (v >= 1 && v <= bound) held[static_cast<std::size_t>(v)] = true;
+    } else {
+      unknown.push_back(u);
+    }
+  }
+  z3::expr all = index >= 1;
+  for (int j = 1; j <= bound; ++j) {
+    if (held[static_cast<std::size_t>(j)]) continue;
+    z3::expr used = f.fixed_index != 0;  // a fixed index is the index, whatever is below
+    for (const auto& u : unknown) used = used || u == j;
+    all = all && z3::implies(index > j, used);
+  }
+  return all;
+}
+
 }  // namespace
 
 bool step_rule_applies(const Vm& vm, Rule rule) {
@@ -30,7 +60,11 @@ bool step_rule_applies(const Vm& vm, Rule rule) {
 
 EvacuationEncoding::EvacuationEncoding(const Config& c, int target, std::vector<int> moving,
                                        const std::vector<std::size_t>& order)
-    : c_(c), target_(target), ctx_(planner_context()), solver_(ctx_, "QF_LIA"), moving_(std::move(moving)) {
+    : c_(c),
+      target_(target),
+      ctx_(planner_context()),
+      solver_(ctx_, "QF_LIA"),
+      moving_(std::move(moving)) {
   for (std::size_t i = 0; i < moving_.size(); ++i) {
     base_.push_back(read_config_facts(c, moving_[i], target));
     position_.push_back(order.empty() ? ctx_.int_const(fmt::format("position_{}", i).c_str())
@@ -143,7 +177,7 @@ void EvacuationEncoding::encode_step(std::size_t i) {
   if (p7) {
     const int bound =
         std::min(c_.sus[target_].max_vm_index, static_cast<int>(f.used_indexes.size()) + 1);
-    solver_.add(z3::implies(*p7, rules::lower_indexes_used(f, index_[i], bound)));
+    solver_.add(z3::implies(*p7, lower_indexes_used(f, index_[i], bound)));
   } else {
     solver_.add(index_[i] == 0);  // a bare definition holds no index
   }
