@@ -4,6 +4,8 @@
 // public spelling()), and ObjectReader for one object's fields. Kept apart from the
 // readers of the sections so that those read as the format, not as JSON plumbing.
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -260,10 +262,7 @@ Json parse_json(const std::string& text) {
   } catch (const Json::out_of_range& error) {
     // Only number overflow (406) is thrown while parsing: "1e999" is valid
     // JSON but no double holds it.
-    const std::string what = error.what();
-    const auto quote = what.find('\'');
-    const auto number = quote == std::string::npos ? what : what.substr(quote);
-    fail(finder.field_being_read(), "number out of range: " + number);
+    fail(finder.field_being_read(), "number out of range: " + overflowing_number(error.what()));
   }
   if (finder.duplicate()) throw *finder.duplicate();
   return document;

@@ -104,4 +104,12 @@ std::string json_nesting_problem(std::string_view text, std::size_t max_depth) {
   return {};
 }
 
+std::string overflowing_number(const std::string& parse_error) {
+  const auto quote = parse_error.find('\'');
+  if (quote == std::string::npos) return parse_error;
+  const auto number = parse_error.substr(quote);  // with its quotes
+  if (number.size() <= 42) return number;
+  return fmt::format("{}...' ({} characters)", number.substr(0, 41), number.size() - 2);
+}
+
 }  // namespace lmc

@@ -35,4 +35,9 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// line 9, column 14"). Brackets inside strings do not count.
 std::string json_nesting_problem(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
+/// The number nlohmann's "number overflow parsing '1e999'" names, quoted,
+/// and cut after 40 characters with its length (a 400-digit integer is
+/// valid JSON that no double holds).
+std::string overflowing_number(const std::string& parse_error);
+
 }  // namespace lmc

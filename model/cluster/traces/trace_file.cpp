@@ -223,8 +223,9 @@ TraceFile read_trace_file(const std::filesystem::path& path) {
   } catch (const Json::parse_error& e) {
     throw TraceFileError(fmt::format("{}: not JSON: {}", path.string(), e.what()));
   } catch (const Json::out_of_range& e) {
-    // "1e999": valid JSON that no double holds.
-    throw TraceFileError(fmt::format("{}: a number out of range: {}", path.string(), e.what()));
+    // "1e999": valid JSON that no double holds; nlohmann quotes the number.
+    throw TraceFileError(
+        fmt::format("{}: number out of range: {}", path.string(), overflowing_number(e.what())));
   }
   return trace_file_from_json(json, path.string());
 }
