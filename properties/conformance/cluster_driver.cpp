@@ -25,7 +25,15 @@ std::filesystem::path fresh_directory() {
 
 ClusterDriver::ClusterDriver(const cluster::Config& config)
     : directory_(fresh_directory()), clock_(Clock::virtual_time()) {
-  installation_ = std::make_unique<Installation>(config, clock_, directory_);
+  try {
+    installation_ = std::make_unique<Installation>(config, clock_, directory_);
+  } catch (...) {
+    // The destructor does not run for a constructor that throws: the CRD's
+    // directory would be left behind (found by the fuzzer).
+    std::error_code ignored;
+    std::filesystem::remove_all(directory_, ignored);
+    throw;
+  }
   pages_ = config.scope.pages_per_vm;
   for (int v = 0; v < installation_->vm_count(); ++v) {
     auto guest = std::make_unique<Guest>(static_cast<std::size_t>(pages_), WorkloadSpec{});

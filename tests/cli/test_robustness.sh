@@ -55,6 +55,16 @@ PY
 expect 2 "a 100,000-character value in a trace" -- "$lmc" validate "$work/long-trace.json"
 check "[[ $(wc -c <"$work/err") -lt 400 ]]" "the message quotes it short"
 
+# A name becomes a CRD file name and part of every message: at most 64 characters.
+python3 - "$examples/default.json" "$work/long-name.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["mus"][0]["name"] = "M" * 65
+json.dump(config, open(sys.argv[2], "w"))
+PY
+expect 2 "a 65-character MU name" -- "$lmc" migrate --virtual-clock --config "$work/long-name.json"
+contains "$work/err" "mus[0].name: a name of at most 64 characters, got 65" "the limit and the length"
+
 # Counts too large for their type are refused, not saturated.
 expect 2 "--max-states beyond 64 bits" -- "$lmc" check --max-states 99999999999999999999999
 contains "$work/err" "--max-states: expected a whole number from 0 to 18446744073709551615" "the range of --max-states"

@@ -45,11 +45,21 @@ void check_index(int index, std::size_t size, const std::string& what, const std
   }
 }
 
-/// Names of one kind must be non-empty and unique; `seen` spans the kinds that share a
-/// name space (MUs and SUs are both units in the Cluster Manager's events, M4).
+/// The longest name of a server, unit, SU cluster or VM: BS2000's own are 8
+/// characters; a name also becomes a CRD mirror's file name and part of
+/// every message, so a megabyte of it (found by the fuzzer) must not.
+constexpr std::size_t kMaxNameLength = 64;
+
+/// Names of one kind must be non-empty, at most kMaxNameLength characters and unique;
+/// `seen` spans the kinds that share a name space (MUs and SUs are both units in the
+/// Cluster Manager's events, M4).
 void check_name(const std::string& name, const std::string& path,
                 std::map<std::string, std::string>& seen) {
   if (name.empty()) fail(path, "name must not be empty");
+  if (name.size() > kMaxNameLength) {
+    fail(path, "a name of at most " + std::to_string(kMaxNameLength) + " characters, got " +
+                   std::to_string(name.size()));
+  }
   const auto [previous, inserted] = seen.emplace(name, path);
   if (!inserted)
     fail(path, "duplicate name " + in_quotes(name) + " (also " + previous->second + ")");
