@@ -399,6 +399,7 @@ int run_migrate(const MigrateArgs& args) {
         ref::check_source_after_abort(installation, vm, run.source_su, target, *guest);
   }
   close_target(side);
+  interrupts.set_child(-1);  // reaped: its pid may belong to another process now
   if (!args.quiet) print_report(run);
   print_notes(run);
   if (!write_outputs(args, run, *recorder)) return kExitBadInput;
