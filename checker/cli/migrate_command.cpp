@@ -316,6 +316,10 @@ bool write_outputs(const MigrateArgs& args, const MigrateRun& run, const Recorde
 }
 
 int run_migrate(const MigrateArgs& args) {
+  // First of all: a signal while the configuration loads or the guest's
+  // memory fills is seen by the LM's first check, which aborts it ($AE),
+  // instead of killing a run that has not said anything yet.
+  InterruptScope interrupts;
   std::string error;
   auto config = load_cluster_config(args.cluster, error);
   int vm = -1;
@@ -331,7 +335,6 @@ int run_migrate(const MigrateArgs& args) {
   }
   auto guest = make_guest(args, *config, vm);
   if (!guest) return kExitBadInput;
-  InterruptScope interrupts;
   auto clock = args.virtual_clock ? ref::Clock::virtual_time() : ref::Clock::real_time();
   // The target process is forked before any thread of ours starts.
   auto side = open_target(args, *faults);
