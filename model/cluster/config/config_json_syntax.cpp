@@ -47,13 +47,7 @@ std::string in_quotes(const std::string& text) {
 std::string describe(const Json& value) {
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
-  auto text = value.dump();  // a configuration may hold megabytes in one string
-  if (text.size() > 60) {
-    std::size_t cut = 57;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
+  return cut_for_message(value.dump());  // a configuration may hold megabytes in one string
 }
 
 namespace {

@@ -112,4 +112,11 @@ std::string overflowing_number(const std::string& parse_error) {
   return fmt::format("{}...' ({} characters)", number.substr(0, 41), number.size() - 2);
 }
 
+std::string cut_for_message(std::string text) {
+  if (text.size() <= 60) return text;
+  std::size_t cut = 57;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
+}
+
 }  // namespace lmc

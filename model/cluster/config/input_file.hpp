@@ -35,6 +35,10 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// line 9, column 14"). Brackets inside strings do not count.
 std::string json_nesting_problem(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
+/// `text` as a message quotes a value: cut at 57 bytes (not inside a UTF-8
+/// character) with "..." when longer than 60.
+std::string cut_for_message(std::string text);
+
 /// The number nlohmann's "number overflow parsing '1e999'" names, quoted,
 /// and cut after 40 characters with its length (a 400-digit integer is
 /// valid JSON that no double holds).

@@ -18,13 +18,7 @@ using Json = nlohmann::json;
 std::string brief(const Json& value) {
   if (value.is_array()) return "an array";
   if (value.is_object()) return "an object";
-  auto text = value.dump();
-  if (text.size() > 60) {
-    std::size_t cut = 57;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-    text = text.substr(0, cut) + "...";
-  }
-  return text;
+  return cut_for_message(value.dump());
 }
 
 const char* json_type(const Json& value) {

@@ -44,3 +44,12 @@ TEST_CASE("JSON nesting is bounded, brackets in strings do not count", "[config]
   CHECK(json_nesting_problem("\"\\\"" + std::string(100, '{') + "\"").empty());
   CHECK_THAT(json_nesting_problem("{\n\"x\": [[[", 2), Catch::Contains("line 2, column 7"));
 }
+
+TEST_CASE("Values in messages are cut short, never inside a UTF-8 character",
+          "[config][input_file]") {
+  CHECK(cut_for_message(std::string(60, 'x')) == std::string(60, 'x'));
+  CHECK(cut_for_message(std::string(61, 'x')) == std::string(57, 'x') + "...");
+  // "é" is two bytes: with it at bytes 56-57 the cut backs off to byte 56.
+  const auto text = std::string(56, 'x') + "\xC3\xA9" + std::string(10, 'y');
+  CHECK(cut_for_message(text) == std::string(56, 'x') + "...");
+}
