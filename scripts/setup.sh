@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what lmc needs to build and test, from Debian 12's packages.
+# Installs what lmc needs to build (and with --tests, to test), from Debian 12's packages.
 # Idempotent and quiet: it calls apt-get only when a package is missing.
 set -euo pipefail
 
@@ -11,6 +11,14 @@ packages=(
   libzstd-dev liblz4-dev libbenchmark-dev
   spin python3
 )
+# --tests: also what only the test suite needs (headless Chromium renders the
+# review's pictures; python3-jsonschema checks the JSON outputs).
+if [[ ${1:-} == --tests ]]; then
+  packages+=(chromium python3-jsonschema)
+elif [[ $# -gt 0 ]]; then
+  echo "usage: bash scripts/setup.sh [--tests]" >&2
+  exit 2
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -33,6 +33,7 @@ struct CheckArgs {
   SearchCliArgs search;  ///< what every check has (checker/engine/search_cli.hpp)
   std::string trace_out;
   std::string trace_out_dir;
+  std::string svg_file;
 };
 
 void list_models() {
@@ -114,6 +115,27 @@ bool write_trace_files(const CheckArgs& args, const ModelEntry& model,
   return true;
 }
 
+/// --svg FILE: the trace --trace-out would write, as a sequence chart;
+/// false after an error message.
+bool write_chart_file(const CheckArgs& args, const ModelEntry& model, const ParameterValues& values,
+                      const CheckResult& result) {
+  if (args.svg_file.empty()) return true;
+  const auto* property = trace_to_write(result);
+  if (property == nullptr) {
+    fmt::print(stderr,
+               "lmc check: note: no counterexample and no witness, so --svg {} was not written\n",
+               args.svg_file);
+    return true;
+  }
+  try {
+    model.write_chart(values, *property, args.svg_file);
+  } catch (const ModelInputError& e) {
+    fmt::print(stderr, "lmc check: error: --svg {}\n", e.what());
+    return false;
+  }
+  return true;
+}
+
 /// What the chosen model cannot do with the options given; empty when
 /// nothing is amiss.
 std::string unsupported_options(const CheckArgs& args, const ModelEntry& model) {
@@ -122,6 +144,9 @@ std::string unsupported_options(const CheckArgs& args, const ModelEntry& model) 
   }
   if (args.search.options.symmetry && !model.has_symmetry) {
     return fmt::format("--symmetry: model '{}' declares no symmetry", model.name);
+  }
+  if (!args.svg_file.empty() && !model.write_chart) {
+    return fmt::format("--svg: model '{}' has no chart of its traces", model.name);
   }
   if ((!args.trace_out.empty() || !args.trace_out_dir.empty()) && !model.write_trace) {
     return fmt::format("--trace-out and --trace-out-dir: model '{}' has no trace file format",
@@ -154,6 +179,7 @@ int run_model(CheckArgs& args, const ModelEntry& model) {
     const auto result = model.check(*values, args.search.options);
     const int code = write_check_reports(args.search, result, "lmc check");
     if (!write_trace_files(args, model, *values, result)) return kExitBadInput;
+    if (!write_chart_file(args, model, *values, result)) return kExitBadInput;
     return code;
   } catch (const ModelInputError& e) {
     fmt::print(stderr, "lmc check: error: {}\n", e.what());
@@ -228,6 +254,12 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Cluster model: write every counterexample and every reached goal's witness "
                   "as DIR/<property>.json (created if missing)")
       ->check(detail::writable_directory());
+  cmd->add_option("--svg", args->svg_file,
+                  "Cluster model: draw the trace --trace-out would write (the first "
+                  "counterexample, else the first reached goal's witness) as an SVG message "
+                  "sequence chart: one lifeline per SU, guest, Cluster Manager and the CRD; LM "
+                  "steps as arrows, console lines as notes, faults marked, the verdict last")
+      ->check(detail::writable_file());
   cmd->callback([args, cmd, &exit_code] {
     const std::pair<const char*, const std::string*> shorthands[] = {{"preset", &args->preset},
                                                                      {"config", &args->config_file},

@@ -22,6 +22,8 @@ void add_migrate_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
 /// Registers `lmc replay`: a model trace replayed on the reference implementation.
 void add_replay_command(CLI::App& app, int& exit_code);
+/// Registers `lmc review`: the design-review document (HTML) of a configuration.
+void add_review_command(CLI::App& app, int& exit_code);
 /// Registers `lmc bench check` under `lmc bench`: lmc against SPIN.
 void add_bench_check_command(CLI::App& bench, int& exit_code);
 

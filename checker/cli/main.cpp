@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   lmc::cli::add_migrate_command(app, exit_code);
   lmc::cli::add_validate_command(app, exit_code);
   lmc::cli::add_replay_command(app, exit_code);
+  lmc::cli::add_review_command(app, exit_code);
   // CLI11 takes an unknown first word for a stray argument and asks for a
   // subcommand; name the word and the subcommands instead.
   std::string names;

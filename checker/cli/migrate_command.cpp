@@ -16,6 +16,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/interrupts.hpp"
+#include "checker/cli/migrate_chart.hpp"
 #include "checker/cli/migrate_report.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
@@ -54,6 +55,7 @@ struct MigrateArgs {
   std::string source;
   std::string crd_dir;
   std::string record_file;
+  std::string svg_file;
   bool recreate_crd = false;
   bool quiet = false;
 };
@@ -156,8 +158,9 @@ ref::MigrationOptions migration_options(const MigrateArgs& args, std::vector<ref
 /// `--record`: the run's observable LM events as a trace of kind recording,
 /// named as the cluster model's actions with the configuration's units.
 struct Recorder {
-  Recorder(const MigrateArgs& args, const cluster::Config& config, int target)
-      : config(config), mirrors(ref::crd_mirror_names(config)), target(target) {
+  Recorder(const MigrateArgs& args, const cluster::Config& config, int target,
+           const ref::Clock& clock)
+      : config(config), mirrors(ref::crd_mirror_names(config)), target(target), clock(&clock) {
     if (args.cluster.config_file.empty()) {
       trace.preset = args.cluster.preset;
     } else {
@@ -174,6 +177,7 @@ struct Recorder {
     // loss, and its abort, have no action of their own there.
     if (target_killed && (kind == "stop_io" || kind == "suspend" || kind == "abort")) return;
     trace.steps.push_back({std::string(kind), unit, 0, describe(kind, unit)});
+    timed.push_back({clock->now(), std::string(kind), unit});
   }
 
   std::string describe(std::string_view kind, int unit) {
@@ -199,7 +203,9 @@ struct Recorder {
   const cluster::Config& config;
   std::vector<std::string> mirrors;
   int target;
+  const ref::Clock* clock;
   TraceFile trace;
+  std::vector<TimedStep> timed;  ///< the same steps with their times (--svg)
   int rounds = 0;
   bool committed = false;
   bool target_killed = false;
@@ -304,6 +310,11 @@ bool write_outputs(const MigrateArgs& args, const MigrateRun& run, const Recorde
       !write_output_file(args.json_file, report_json(run), "migrate", "--json")) {
     return false;
   }
+  if (!args.svg_file.empty() &&
+      !write_output_file(args.svg_file, migrate_chart_svg(run, recorder.timed), "migrate",
+                         "--svg")) {
+    return false;
+  }
   if (!args.record_file.empty()) {
     try {
       write_trace_file(args.record_file, recorder.trace);
@@ -380,8 +391,8 @@ int run_migrate(const MigrateArgs& args) {
       // a killed target holds nothing any more
     }
   };
-  auto recorder = std::make_shared<Recorder>(args, *config, target);
-  if (!args.record_file.empty()) {
+  auto recorder = std::make_shared<Recorder>(args, *config, target, installation.clock());
+  if (!args.record_file.empty() || !args.svg_file.empty()) {
     options.on_event = [recorder](std::string_view kind, int unit) { (*recorder)(kind, unit); };
   }
   MigrateRun run{installation, vm, target, *guest, args.transport, guest->memory().pages()};
@@ -477,6 +488,11 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
                   "file are kept)")
       ->check(detail::writable_file());
   cmd->add_option("--json", args->json_file, "Write the statistics and observables as JSON")
+      ->check(detail::writable_file());
+  cmd->add_option("--svg", args->svg_file,
+                  "Draw the run as an SVG message sequence chart: the LM's steps from source to "
+                  "target in order of time, console lines and events on their lifelines, the "
+                  "faults injected, the request's MONJV and the result")
       ->check(detail::writable_file());
   cmd->add_option("--crd-dir", args->crd_dir,
                   "Keep the CRD mirror files in this directory (default: a temporary one). A "

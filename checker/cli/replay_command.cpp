@@ -13,6 +13,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/search_cli.hpp"
+#include "model/cluster/review/sequence_chart.hpp"
 #include "model/cluster/traces/trace_file.hpp"
 #include "properties/conformance/replay.hpp"
 
@@ -25,6 +26,7 @@ constexpr int kExitNotReplayable = 3;
 struct ReplayArgs {
   std::string file;
   std::string json_file;
+  std::string svg_file;
   bool quiet = false;
 };
 
@@ -84,6 +86,15 @@ bool write_json(const std::string& path, const ReplayArgs& args, const Loaded& i
   return write_output_file(path, j.dump(2) + "\n", "replay", "--json");
 }
 
+/// --svg: the trace as a sequence chart, the implementation's verdict last.
+bool write_chart(const std::string& path, const Loaded& in, const ref::ReplayOutcome& out) {
+  auto chart = review::chart_of_trace(in.model->config(), in.trace);
+  const bool agrees = out.verdict == ref::ReplayOutcome::Verdict::agrees;
+  chart.events.push_back({review::ChartEventKind::verdict, 0, 0,
+                          "reference implementation: " + out.message, "", !agrees});
+  return write_output_file(path, review::svg_of_chart(chart), "replay", "--svg");
+}
+
 int run_replay(const ReplayArgs& args) {
   const auto in = load(args.file);
   if (!in) return kExitBadInput;
@@ -114,6 +125,7 @@ int run_replay(const ReplayArgs& args) {
   if (!args.json_file.empty() && !write_json(args.json_file, args, *in, out)) {
     return kExitBadInput;
   }
+  if (!args.svg_file.empty() && !write_chart(args.svg_file, *in, out)) return kExitBadInput;
   return exit_code(out);
 }
 
@@ -134,6 +146,10 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--json", args->json_file,
                   "Write the result as JSON: result, steps, replayed, failed_step, differences, "
                   "findings, skipped")
+      ->check(detail::writable_file());
+  cmd->add_option("--svg", args->svg_file,
+                  "Draw the trace as an SVG message sequence chart, the model's verdict and the "
+                  "implementation's last")
       ->check(detail::writable_file());
   cmd->add_flag("--quiet,-q", args->quiet, "Print only the verdict");
   cmd->callback([args, &exit_code] { exit_code = run_replay(*args); });

@@ -62,6 +62,11 @@ struct ModelEntry {
   /// one. Throws ModelInputError when the file cannot be written.
   std::function<void(const ParameterValues&, const PropertyResult&, const std::string& path)>
       write_trace = {};
+  /// Optional: draws the trace of `property` as a picture (the cluster
+  /// model: an SVG sequence chart) into the file at `path`. Throws
+  /// ModelInputError when the file cannot be written.
+  std::function<void(const ParameterValues&, const PropertyResult&, const std::string& path)>
+      write_chart = {};
 };
 
 /// The entry called `name` in `models`, or nullptr.

@@ -32,7 +32,8 @@ declare -A allowed=(
   [model/cluster]="checker/engine model/cluster/config"
   [model/cluster/prereq]="checker/engine model/cluster model/cluster/config"
   [model/cluster/traces]="checker/engine model/cluster model/cluster/config"
-  [model/cluster/check]="checker/engine model/cluster model/cluster/config model/cluster/prereq model/cluster/traces"
+  [model/cluster/review]="checker/engine model/cluster model/cluster/config model/cluster/traces"
+  [model/cluster/check]="checker/engine model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review"
   [refimpl/core]=""
   [refimpl/memory]="refimpl/core"
   [refimpl/transport]="refimpl/core refimpl/memory"
@@ -40,8 +41,8 @@ declare -A allowed=(
   [refimpl/cluster]="refimpl/core refimpl/transport model/cluster/config"
   [refimpl/lm]="refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster model/cluster/config"
   [properties/conformance]="checker/engine model/cluster model/cluster/config refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm"
-  [properties]="checker/engine model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
-  [checker/cli]="checker/engine model/classic model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
+  [properties]="checker/engine model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
+  [checker/cli]="checker/engine model/classic model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
 )
 
 broken=0

@@ -4,6 +4,8 @@
 
 #include "model/cluster/check/cluster_runner.hpp"
 #include "model/cluster/cluster_model.hpp"
+#include "model/cluster/review/sequence_chart.hpp"
+#include "model/cluster/review/svg.hpp"
 #include "model/cluster/traces/trace_file.hpp"
 
 namespace lmc {
@@ -40,9 +42,8 @@ CheckResult check_entry(const ParameterValues& values, const SearchOptions& opti
   return check_cluster(config, mutant, options, engine);
 }
 
-void write_trace(const ParameterValues& values, const PropertyResult& property,
-                 const std::string& path) {
-  const cluster::ClusterModel model(load_config(values), load_mutant(values));
+TraceFile trace_file_for(const cluster::ClusterModel& model, const ParameterValues& values,
+                         const PropertyResult& property) {
   TraceFile file;
   if (values.text("config").empty()) {
     file.preset = values.text("preset");
@@ -53,11 +54,33 @@ void write_trace(const ParameterValues& values, const PropertyResult& property,
   file.property = property.name;
   file.kind =
       property.status == PropertyStatus::reached ? TraceKind::witness : TraceKind::counterexample;
-  file.steps = steps_of_trace(model, *property.trace);
+  try {
+    file.steps = steps_of_trace(model, *property.trace);
+  } catch (const TraceFileError& e) {
+    throw ModelInputError(e.what());
+  }
+  return file;
+}
+
+void write_trace(const ParameterValues& values, const PropertyResult& property,
+                 const std::string& path) {
+  const cluster::ClusterModel model(load_config(values), load_mutant(values));
+  const auto file = trace_file_for(model, values, property);
   try {
     write_trace_file(path, file);
   } catch (const TraceFileError& e) {
     throw ModelInputError(e.what());
+  }
+}
+
+void write_chart(const ParameterValues& values, const PropertyResult& property,
+                 const std::string& path) {
+  const cluster::ClusterModel model(load_config(values), load_mutant(values));
+  const auto file = trace_file_for(model, values, property);
+  std::string error;
+  if (!review::write_text_file(
+          path, review::svg_of_chart(review::chart_of_trace(model.config(), file)), error)) {
+    throw ModelInputError(error);
   }
 }
 
@@ -81,6 +104,7 @@ ModelEntry cluster_model_entry() {
   };
   entry.has_symmetry = true;
   entry.write_trace = write_trace;
+  entry.write_chart = write_chart;
   return entry;
 }
 
