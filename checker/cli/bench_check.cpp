@@ -320,7 +320,8 @@ int run_bench_check(const BenchCheckArgs& a) {
   bool ok = true;
   for (const auto& preset : a.presets) ok = bench_preset(a, preset, json) && ok;
   if (!a.json_file.empty() &&
-      !write_output_file(a.json_file, json.dump(2) + "\n", "bench check", "--json")) {
+      !write_output_file(a.json_file, versioned_json("lmc-bench-check", 1, json), "bench check",
+                         "--json")) {
     return kExitBadInput;
   }
   return ok ? 0 : 1;

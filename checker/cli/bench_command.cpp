@@ -276,11 +276,13 @@ int run_bench_transfer(const BenchArgs& a) {
     return kExitBadInput;
   }
   if (!a.json_file.empty() &&
-      !write_output_file(a.json_file, loops.dump(2) + "\n", "bench transfer", "--json")) {
+      !write_output_file(a.json_file, versioned_json("lmc-bench-transfer", 1, loops),
+                         "bench transfer", "--json")) {
     return kExitBadInput;
   }
   if (!a.grid_json_file.empty() &&
-      !write_output_file(a.grid_json_file, grid.dump(2) + "\n", "bench transfer", "--grid-json")) {
+      !write_output_file(a.grid_json_file, versioned_json("lmc-bench-grid", 1, grid),
+                         "bench transfer", "--grid-json")) {
     return kExitBadInput;
   }
   if (!ok) fmt::print(stderr, "lmc bench transfer: error: the target differs from the source\n");

@@ -175,6 +175,7 @@ int run_model(CheckArgs& args, const ModelEntry& model) {
       }
       return 0;
     }
+    args.search.tool_version = LMC_VERSION;
     apply_search_options(args.search, "lmc check");
     const auto result = model.check(*values, args.search.options);
     const int code = write_check_reports(args.search, result, "lmc check");

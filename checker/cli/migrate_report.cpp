@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/cli/conflict_json.hpp"
+#include "checker/cli/output_file.hpp"
 
 namespace lmc::cli {
 namespace {
@@ -173,7 +174,7 @@ std::string report_json(const MigrateRun& run) {
   const auto& vm = in.vm(run.vm);
   j["live_mig_count"] = vm.live_mig_count;
   j["guest_monjv"] = std::string(vm.monjv.bytes().begin(), vm.monjv.bytes().end());
-  return j.dump(2) + "\n";
+  return versioned_json("lmc-migrate", 1, j);
 }
 
 }  // namespace lmc::cli

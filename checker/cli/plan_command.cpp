@@ -139,7 +139,8 @@ int run_plan(PlanArgs& args) {
   }
   print_plan(plan);
   if (!args.json_file.empty() &&
-      !write_output_file(args.json_file, plan_json(plan).dump(2) + "\n", "plan", "--json")) {
+      !write_output_file(args.json_file, versioned_json("lmc-plan", 1, plan_json(plan)), "plan",
+                         "--json")) {
     return kExitBadInput;
   }
   if (plan.found && !args.steps_dir.empty() &&

@@ -173,7 +173,8 @@ int run_prereq(PrereqArgs& args) {
                         {"milliseconds", ms}};
     if (verdict.vm_index) json["vm_index"] = *verdict.vm_index;
     if (verdict.placement) json["placement_start"] = *verdict.placement;
-    if (!write_output_file(args.json_file, json.dump(2) + "\n", "prereq", "--json")) {
+    if (!write_output_file(args.json_file, versioned_json("lmc-prereq", 1, json), "prereq",
+                           "--json")) {
       return kExitBadInput;
     }
   }

@@ -52,7 +52,8 @@ int run_prove(const ProveArgs& args) {
                     {"counterexample", cx}});
   }
   if (!args.json_file.empty()) {
-    if (!write_output_file(args.json_file, json.dump(2) + "\n", "prove", "--json")) {
+    if (!write_output_file(args.json_file, versioned_json("lmc-prove", 1, json), "prove",
+                           "--json")) {
       return kExitBadInput;
     }
   }

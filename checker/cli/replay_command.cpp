@@ -83,7 +83,7 @@ bool write_json(const std::string& path, const ReplayArgs& args, const Loaded& i
   j["differences"] = out.differences;
   j["findings"] = out.findings;
   j["skipped"] = out.skipped;
-  return write_output_file(path, j.dump(2) + "\n", "replay", "--json");
+  return write_output_file(path, versioned_json("lmc-replay", 1, j), "replay", "--json");
 }
 
 /// --svg: the trace as a sequence chart, the implementation's verdict last.

@@ -83,8 +83,6 @@ void print_catalogue(const review::Catalogue& cat) {
 
 std::string catalogue_json(const review::Catalogue& cat, const CheckResult& check) {
   nlohmann::ordered_json j;
-  j["format"] = "lmc-review";
-  j["version"] = 1;
   j["states"] = cat.states;
   j["complete"] = cat.complete;
   j["result"] = check.verdict == Verdict::ok          ? "ok"
@@ -108,7 +106,7 @@ std::string catalogue_json(const review::Catalogue& cat, const CheckResult& chec
     }
     j["cells"].push_back(std::move(c));
   }
-  return j.dump(2) + "\n";
+  return versioned_json("lmc-review", 1, j);
 }
 
 /// --witness-dir: each witness as DIR/<fault>-<phase>-<outcome>.json, for

@@ -121,7 +121,8 @@ int run_validate(const ValidateArgs& args) {
       for (const auto& a : result.enabled) enabled.push_back(action_name(*model, a));
       json["enabled"] = enabled;
     }
-    if (!write_output_file(args.json_file, json.dump(2) + "\n", "validate", "--json")) {
+    if (!write_output_file(args.json_file, versioned_json("lmc-validate", 1, json), "validate",
+                           "--json")) {
       return kExitBadInput;
     }
   }

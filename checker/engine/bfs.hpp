@@ -153,13 +153,13 @@ class BreadthFirstSearch {
       }
       plan_groups(store_.size());
       const std::size_t chunks = expand(true);
-      if (violated()) return;
+      if (violated() && !options_.continue_after_violation) return;
       if (time_is_up()) {
         judge_level(width);  // the chunks left unexpanded were not judged either
         if (violated()) outcome_.stop_reason.clear();  // as if found before expanding
         return;
       }
-      if (outcome_.deadlock != kNotFound) return;
+      if (outcome_.deadlock != kNotFound && !options_.continue_after_violation) return;
       merge(chunks);
       if (time_is_up()) {
         judge_level(frontier_size());  // what was stored of the next level
@@ -309,6 +309,7 @@ class BreadthFirstSearch {
     std::atomic<bool> violation{false};
     std::atomic<bool> timed_out{false};
     const auto checks = evaluator_.open_checks(open_);  // open_ changes between levels only
+    const bool keep_going = options_.continue_after_violation;
     pool_->run(parallel_level_, [&](unsigned thread) {
       // Counted locally and published once: counters of different threads
       // would otherwise share cache lines.
@@ -348,7 +349,7 @@ class BreadthFirstSearch {
           if (judge(checks, *state, id, report.hits)) {
             violation.store(true, std::memory_order_relaxed);
           }
-          if (successors && !violation.load(std::memory_order_relaxed)) {
+          if (successors && (keep_going || !violation.load(std::memory_order_relaxed))) {
             expand_one(id, *state, words, actions, next, buffers_[c], mine, report);
           }
         }
@@ -358,7 +359,7 @@ class BreadthFirstSearch {
     // Chunks skipped for time may precede judged ones: the search judges
     // the whole level again, in order.
     if (!timed_out) collect_hits(reports);
-    if (!successors || violated()) return chunks;
+    if (!successors || (violated() && !keep_going)) return chunks;
     for (const auto& mine : counters) {
       transitions_ += mine.transitions;
       for (std::size_t k = 0; k < kind_count_ && k < mine.coverage.size(); ++k) {
@@ -366,7 +367,7 @@ class BreadthFirstSearch {
       }
     }
     for (const auto& report : reports) {
-      if (report.first_deadlock != kNoState) {
+      if (report.first_deadlock != kNoState && outcome_.deadlock == kNotFound) {
         outcome_.deadlock = report.first_deadlock;
         break;
       }

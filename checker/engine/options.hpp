@@ -56,6 +56,10 @@ struct SearchOptions {
   bool check_liveness = true;
   /// Store one state per symmetry class (models with canonicalize only).
   bool symmetry = false;
+  /// bfs: search on after a violation (as TLC's -continue), so that one early
+  /// counterexample does not hide the others: every property gets its own
+  /// first (shortest) counterexample, and the counts are the whole space's.
+  bool continue_after_violation = false;
   /// Random simulation: number of walks, their length and the seed.
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;

@@ -35,9 +35,19 @@ nlohmann::json trace_to_json(const Trace& trace) {
   return json;
 }
 
+std::optional<std::string> failure_class(const PropertyResult& p) {
+  if (p.status == PropertyStatus::unreached) return "unreached_goal";
+  if (p.status != PropertyStatus::violated) return std::nullopt;
+  if (p.kind == "deadlock") return "deadlock";
+  if (p.kind == "liveness") return "liveness";
+  return "safety";
+}
+
 nlohmann::json result_to_json(const CheckResult& result) {
   const auto& s = result.stats;
-  nlohmann::json json{{"model", result.model},
+  nlohmann::json json{{"format", kCheckJsonFormat},
+                      {"version", kCheckJsonVersion},
+                      {"model", result.model},
                       {"result", to_string(result.verdict)},
                       {"states", s.states},
                       {"transitions", s.transitions},
@@ -58,9 +68,22 @@ nlohmann::json result_to_json(const CheckResult& result) {
     nlohmann::json entry{{"name", p.name}, {"kind", p.kind}, {"status", to_string(p.status)}};
     if (!p.ids.empty()) entry["ids"] = p.ids;
     if (p.trace) entry["trace_length"] = p.trace->length();
+    const auto failure = failure_class(p);
+    entry["failure"] = failure ? nlohmann::json(*failure) : nlohmann::json(nullptr);
     properties.push_back(entry);
   }
   json["properties"] = properties;
+  // Every counterexample, one per violated property (--continue finds them
+  // all; otherwise the search stops at the first level with a violation).
+  nlohmann::json counterexamples = nlohmann::json::array();
+  for (const auto& p : result.properties) {
+    if (p.status != PropertyStatus::violated || !p.trace) continue;
+    auto counterexample = trace_to_json(*p.trace);
+    counterexample["property"] = p.name;
+    counterexample["failure"] = *failure_class(p);
+    counterexamples.push_back(counterexample);
+  }
+  json["counterexamples"] = counterexamples;
   nlohmann::json coverage = nlohmann::json::array();
   for (const auto& c : result.coverage) {
     coverage.push_back({{"action", c.action}, {"count", c.count}, {"enabled", c.enabled}});

@@ -46,6 +46,10 @@ struct SearchCliArgs {
   bool list_properties = false;
   std::string json_file;
   std::string dot_file;
+  std::string junit_file;
+  std::string sarif_file;
+  /// The tool's version in the SARIF report (the program that embeds the engine sets it).
+  std::string tool_version = "unknown";
 };
 
 namespace detail {
@@ -222,10 +226,23 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
   cmd.add_option("--json", args.json_file,
                  "Write the result as JSON: result, states, transitions, max_depth, seconds, "
                  "states_per_second, bytes_per_state, threads, strategy, storage, symmetry, "
-                 "properties, coverage, counterexample")
+                 "properties (each with its failure: safety, deadlock, liveness, "
+                 "unreached_goal or null), coverage, counterexamples (format lmc-check, "
+                 "version 1: spec/schemas/)")
       ->check(detail::writable_file());
   cmd.add_option("--dot", args.dot_file, "Write the counterexample as a Graphviz DOT file")
       ->check(detail::writable_file());
+  cmd.add_option("--junit", args.junit_file,
+                 "Write JUnit XML: one test case per property (failed, passed, or skipped when "
+                 "undecided), for CI test reports")
+      ->check(detail::writable_file());
+  cmd.add_option("--sarif", args.sarif_file,
+                 "Write SARIF 2.1.0: one rule per property, one result per failing property "
+                 "with its counterexample as a code flow, for CI code-scanning views")
+      ->check(detail::writable_file());
+  cmd.add_flag("--continue", args.options.continue_after_violation,
+               "bfs: search on after a violation, so that every property gets its own shortest "
+               "counterexample (one early violation does not hide the others)");
   cmd.add_flag("--witnesses", args.witnesses, "Also print the traces of reached goals");
   cmd.add_option("--progress", args.options.progress_interval_seconds,
                  "Seconds between progress lines on stderr (0: none)")
@@ -241,6 +258,12 @@ inline void apply_search_options(SearchCliArgs& args, const std::string& program
   args.options.check_deadlock = !args.no_deadlock;
   args.options.check_liveness = !args.no_liveness;
   if (args.quiet) args.options.progress_interval_seconds = 0;
+  if (args.options.strategy != Strategy::bfs && args.options.continue_after_violation) {
+    fmt::print(stderr,
+               "{}: note: --continue applies to bfs only; stopping at the first violation\n",
+               program);
+    args.options.continue_after_violation = false;
+  }
   if (args.options.strategy != Strategy::bfs && args.options.threads > 1) {
     fmt::print(stderr, "{}: note: --threads applies to bfs only; running on one thread\n", program);
     args.options.threads = 1;
@@ -271,6 +294,16 @@ inline int write_check_reports(const SearchCliArgs& args, const CheckResult& res
     std::ofstream out;
     if (!detail::open_output(args.json_file, out, "--json", program)) return kExitBadInput;
     out << result_to_json(result).dump(2) << "\n";
+  }
+  if (!args.junit_file.empty()) {
+    std::ofstream out;
+    if (!detail::open_output(args.junit_file, out, "--junit", program)) return kExitBadInput;
+    write_junit(out, result);
+  }
+  if (!args.sarif_file.empty()) {
+    std::ofstream out;
+    if (!detail::open_output(args.sarif_file, out, "--sarif", program)) return kExitBadInput;
+    write_sarif(out, result, args.tool_version, result.model);
   }
   if (!args.dot_file.empty()) {
     const auto* failure = first_failure(result);

@@ -369,5 +369,31 @@ for streams in 1 2 4; do
   done
 done
 
+
+# --continue: every violated property gets its own shortest counterexample,
+# the same for 1 and 2 threads; without it the search stops at the first.
+expect 1 "check stops at the first violation" -- "$lmc" check --mutant source_resume_on_timeout \
+  --no-liveness -q --json "$work/stop.json"
+for t in 1 2; do
+  expect 1 "check --continue on $t threads" -- "$lmc" check --mutant source_resume_on_timeout \
+    --no-liveness -q --continue --threads "$t" --json "$work/continue$t.json"
+done
+if python3 - "$work/stop.json" "$work/continue1.json" "$work/continue2.json" <<'PY'; then
+import json, sys
+stop, one, two = (json.load(open(f)) for f in sys.argv[1:])
+cx = lambda r: {c["property"]: c["length"] for c in r["counterexamples"]}
+assert len(cx(stop)) == 1, cx(stop)
+assert sorted(cx(one)) == ["I1_single_execution", "I2_single_owner", "I4_rollback"], cx(one)
+assert cx(one) == cx(two) and one["states"] == two["states"], (cx(two), two["states"])
+first = next(iter(cx(stop)))
+assert cx(one)[first] == cx(stop)[first], "the first counterexample is as short with --continue"
+assert one["states"] > stop["states"]
+PY
+  passes=$((passes + 1))
+else
+  echo "FAIL: --continue"
+  failures=$((failures + 1))
+fi
+
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]

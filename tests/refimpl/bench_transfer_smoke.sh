@@ -12,8 +12,8 @@ trap 'rm -rf "$dir"' EXIT
 
 python3 - "$dir/loops.json" "$dir/grid.json" <<'PY'
 import json, sys
-loops = json.load(open(sys.argv[1]))
-grid = json.load(open(sys.argv[2]))
+loops = json.load(open(sys.argv[1]))["entries"]
+grid = json.load(open(sys.argv[2]))["entries"]
 kernels = [e for e in loops if e["case"] == "kernel"]
 loops = [e for e in loops if e["case"] != "kernel"]
 have = {(e["loop"], e["chunk_pages"]) for e in kernels}
