@@ -17,6 +17,7 @@
 #include "checker/cli/output_file.hpp"
 #include "checker/engine/result.hpp"
 #include "checker/engine/search_cli.hpp"
+#include "model/cluster/review/plot.hpp"
 #include "refimpl/transfer/bench_stats.hpp"
 #include "refimpl/transfer/kernel_bench.hpp"
 #include "refimpl/transfer/link_model.hpp"
@@ -33,6 +34,7 @@ struct BenchArgs {
   std::string codec = "none";
   std::string json_file;
   std::string grid_json_file;
+  std::string plot_file;
   bool no_grid = false;
   bool grid_only = false;
   bool grid_real_time = false;
@@ -243,6 +245,56 @@ bool run_grid(const BenchArgs& a, std::size_t pages, nlohmann::json& json) {
   return all_verified;
 }
 
+/// `--plot`: the loop cases as ratios to memcpy on the same buffers, and
+/// the copy kernel against memcpy at 1, 4 and 64 pages, each bar with the
+/// range of the repeats.
+std::string transfer_plot(const nlohmann::json& entries, const BenchArgs& a) {
+  review::PlotPanel loops{"Page-transfer loops against memcpy of the same bytes (median, range)",
+                          "x memcpy",
+                          {},
+                          {},
+                          1.0,
+                          "memcpy"};
+  review::PlotSeries optimized{"optimized loop", {}, {}, {}, "#1f77b4", false};
+  review::PlotSeries naive{"naive loop", {}, {}, {}, "#ff7f0e", false};
+  review::PlotPanel kernels{
+      "Copy kernel against memcpy (median, range)", "GB/s", {}, {}, std::nullopt, ""};
+  review::PlotSeries copy{"copy_pages", {}, {}, {}, "#1f77b4", false};
+  review::PlotSeries memcpy_series{"memcpy", {}, {}, {}, "#7b8794", false};
+  auto add = [](review::PlotSeries& s, const nlohmann::json& e, const char* value, const char* low,
+                const char* high) {
+    s.values.push_back(e.value(value, 0.0));
+    s.low.push_back(e.value(low, 0.0));
+    s.high.push_back(e.value(high, 0.0));
+  };
+  for (const auto& e : entries) {
+    const auto kase = e.value("case", std::string());
+    const auto loop = e.value("loop", std::string());
+    if (kase == "kernel") {
+      const auto label = fmt::format("{} page{}", e.value("chunk_pages", 0),
+                                     e.value("chunk_pages", 0) == 1 ? "" : "s");
+      if (loop == "memcpy") {
+        kernels.categories.push_back(label);
+        add(memcpy_series, e, "gbps", "gbps_low", "gbps_high");
+      } else if (loop == "copy_pages") {
+        add(copy, e, "gbps", "gbps_low", "gbps_high");
+      }
+      continue;
+    }
+    if (loop == "optimized") {
+      loops.categories.push_back(kase);
+      add(optimized, e, "ratio_to_memcpy", "ratio_low", "ratio_high");
+    } else if (loop == "naive") {
+      add(naive, e, "ratio_to_memcpy", "ratio_low", "ratio_high");
+    }
+  }
+  loops.series = {optimized, naive};
+  kernels.series = {copy, memcpy_series};
+  return review::svg_of_plot(
+      fmt::format("lmc bench transfer --size {}: {} interleaved repeats", a.size, a.repeat),
+      {loops, kernels});
+}
+
 int run_bench_transfer(const BenchArgs& a) {
   const auto pages = parse_size(a.size);
   if (!pages) {
@@ -278,6 +330,10 @@ int run_bench_transfer(const BenchArgs& a) {
   if (!a.json_file.empty() &&
       !write_output_file(a.json_file, versioned_json("lmc-bench-transfer", 1, loops),
                          "bench transfer", "--json")) {
+    return kExitBadInput;
+  }
+  if (!a.plot_file.empty() && !a.grid_only &&
+      !write_output_file(a.plot_file, transfer_plot(loops, a), "bench transfer", "--plot")) {
     return kExitBadInput;
   }
   if (!a.grid_json_file.empty() &&
@@ -320,6 +376,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
                   "ratio_to_memcpy (ratio for kernels), ratio_low, ratio_high, runs")
       ->check(detail::writable_file());
   cmd->add_option("--grid-json", args->grid_json_file, "Write the pre-copy grid as JSON")
+      ->check(detail::writable_file());
+  cmd->add_option("--plot", args->plot_file,
+                  "Plot the loop cases (ratio to memcpy) and the copy kernel (GB/s against "
+                  "memcpy) as SVG, each bar with the range of the repeats")
       ->check(detail::writable_file());
   auto* no_grid = cmd->add_flag("--no-grid", args->no_grid, "Only the loop cases");
   cmd->add_flag("--grid-only", args->grid_only, "Only the pre-copy grid")->excludes(no_grid);

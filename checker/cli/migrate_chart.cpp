@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/cluster/review/plot.hpp"
 #include "model/cluster/review/sequence_chart.hpp"
 
 namespace lmc::cli {
@@ -135,6 +136,41 @@ std::string migrate_chart_svg(const MigrateRun& run, const std::vector<TimedStep
   charter.add_steps(steps);
   charter.add_consoles();
   return review::svg_of_chart(charter.finish());
+}
+
+std::string migrate_plot_svg(const MigrateRun& run, double downtime_target_seconds) {
+  review::PlotPanel pages{"Pages per round", "pages", {}, {}, std::nullopt, ""};
+  review::PlotPanel rate{
+      "Guest dirty rate during each round", "pages per second", {}, {}, std::nullopt, ""};
+  review::PlotPanel downtime{"Downtime if the copy stopped after the round",
+                             "milliseconds",
+                             {},
+                             {},
+                             downtime_target_seconds * 1000,
+                             fmt::format("target {:.0f} ms", downtime_target_seconds * 1000)};
+  review::PlotSeries sent{"pages sent", {}, {}, {}, "#1f77b4", false};
+  review::PlotSeries dirty{"dirty when the round ended", {}, {}, {}, "#ff7f0e", false};
+  review::PlotSeries dirtied{"pages dirtied per second", {}, {}, {}, "#9467bd", true};
+  review::PlotSeries estimate{"estimated downtime", {}, {}, {}, "#2ca02c", true};
+  for (const auto& r : run.result.rounds) {
+    const auto label = r.final_copy ? std::string("final copy") : fmt::format("round {}", r.round);
+    pages.categories.push_back(label);
+    sent.values.push_back(static_cast<double>(r.pages_sent));
+    dirty.values.push_back(static_cast<double>(r.dirty_left));
+    if (r.final_copy) continue;  // the guest is suspended: it dirties nothing
+    rate.categories.push_back(label);
+    dirtied.values.push_back(r.seconds > 0 ? static_cast<double>(r.dirty_left) / r.seconds : 0);
+    downtime.categories.push_back(label);
+    estimate.values.push_back(r.expected_downtime * 1000);
+  }
+  pages.series = {sent, dirty};
+  rate.series = {dirtied};
+  downtime.series = {estimate};
+  const auto& in = run.installation;
+  return review::svg_of_plot(fmt::format("lmc migrate: pre-copy of {} ({} pages) from {} to {}, {}",
+                                         in.vm(run.vm).name, run.pages, in.su(run.source_su).name(),
+                                         in.su(run.target).name(), run.result.status),
+                             {pages, rate, downtime});
 }
 
 }  // namespace lmc::cli

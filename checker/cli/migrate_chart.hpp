@@ -21,4 +21,9 @@ struct TimedStep {
 
 std::string migrate_chart_svg(const MigrateRun& run, const std::vector<TimedStep>& steps);
 
+/// `lmc migrate --plot`: the pre-copy rounds (pages sent and left dirty per
+/// round, the guest's dirty rate, the downtime each round's end would have
+/// cost against the target).
+std::string migrate_plot_svg(const MigrateRun& run, double downtime_target_seconds);
+
 }  // namespace lmc::cli

@@ -56,6 +56,7 @@ struct MigrateArgs {
   std::string crd_dir;
   std::string record_file;
   std::string svg_file;
+  std::string plot_file;
   bool recreate_crd = false;
   bool quiet = false;
 };
@@ -315,6 +316,11 @@ bool write_outputs(const MigrateArgs& args, const MigrateRun& run, const Recorde
                          "--svg")) {
     return false;
   }
+  if (!args.plot_file.empty() &&
+      !write_output_file(args.plot_file, migrate_plot_svg(run, args.downtime_ms / 1000), "migrate",
+                         "--plot")) {
+    return false;
+  }
   if (!args.record_file.empty()) {
     try {
       write_trace_file(args.record_file, recorder.trace);
@@ -493,6 +499,11 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
                   "Draw the run as an SVG message sequence chart: the LM's steps from source to "
                   "target in order of time, console lines and events on their lifelines, the "
                   "faults injected, the request's MONJV and the result")
+      ->check(detail::writable_file());
+  cmd->add_option("--plot", args->plot_file,
+                  "Plot the pre-copy rounds as SVG: pages sent and left dirty per round, the "
+                  "guest's dirty rate, and the downtime each round's end would cost against "
+                  "--downtime-ms")
       ->check(detail::writable_file());
   cmd->add_option("--crd-dir", args->crd_dir,
                   "Keep the CRD mirror files in this directory (default: a temporary one). A "

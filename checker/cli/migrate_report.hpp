@@ -22,7 +22,7 @@ struct MigrateRun {
   ref::MigrationResult result{};
   bool memory_compared = false;  ///< in-process: target and source compared byte for byte
   bool memory_identical = false;
-  int source_su = 0;                             ///< the VM's SU before the LM
+  int source_su = 0;                               ///< the VM's SU before the LM
   std::optional<ref::SourceCheck> source_check{};  ///< after an abort ($AE)
 };
 

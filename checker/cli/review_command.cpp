@@ -26,6 +26,7 @@ struct ReviewArgs {
   std::string output;
   std::string json_file;
   std::string witness_dir;
+  std::string svg_file;
   unsigned threads = 1;
   bool quiet = false;
 };
@@ -175,6 +176,12 @@ int run_review(const ReviewArgs& args) {
       !write_output_file(args.json_file, catalogue_json(catalogue, check), "review", "--json")) {
     return kExitBadInput;
   }
+  if (!args.svg_file.empty() &&
+      !write_output_file(args.svg_file,
+                         review::catalogue_svg(catalogue, "lmc review: " + input.source), "review",
+                         "--svg")) {
+    return kExitBadInput;
+  }
   if (!args.witness_dir.empty() && !write_witnesses(args.witness_dir, catalogue)) {
     return kExitBadInput;
   }
@@ -211,6 +218,9 @@ void add_review_command(CLI::App& app, int& exit_code) {
       ->check(detail::writable_file());
   cmd->add_option("--json", args->json_file,
                   "Also write the catalogue as JSON (format lmc-review, version 1)")
+      ->check(detail::writable_file());
+  cmd->add_option("--svg", args->svg_file,
+                  "Also draw the failure catalogue (fault kind x LM phase) as one SVG picture")
       ->check(detail::writable_file());
   cmd->add_option("--witness-dir", args->witness_dir,
                   "Also write each witness as a trace file DIR/<fault>-<phase>-<outcome>.json "

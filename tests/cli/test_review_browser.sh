@@ -45,6 +45,24 @@ expect 0 "review of the default preset" -- \
   "$lmc" review --preset default -o "$work/review.html" --json "$work/review.json" -q
 screenshot "$work/review.html" 1280,2400
 
+expect 0 "review --svg draws the catalogue" -- \
+  "$lmc" review --preset default -q -o "$work/r2.html" --svg "$work/catalogue.svg"
+contains "$work/catalogue.svg" "aborted: the network broke" "the catalogue picture names outcomes"
+screenshot "$work/catalogue.svg" 1000,500
+
+expect 1 "migrate --svg --plot of an aborted LM" -- "$lmc" migrate --virtual-clock -q \
+  --fault link@copy --svg "$work/migrate.svg" --plot "$work/precopy.svg"
+contains "$work/migrate.svg" "fault: ISL-E link 1 cut" "the chart marks the fault"
+contains "$work/migrate.svg" "result: \$AE" "the chart ends with the result"
+contains "$work/precopy.svg" "target 300 ms" "the plot draws the downtime target"
+screenshot "$work/migrate.svg" 1300,900
+screenshot "$work/precopy.svg" 780,800
+
+expect 0 "bench transfer --plot" -- "$lmc" bench transfer --size 16MiB --repeat 1 --no-grid \
+  --plot "$work/bench.svg"
+contains "$work/bench.svg" "optimized loop" "the bench plot has the loops"
+screenshot "$work/bench.svg" 780,560
+
 render --dump-dom "file://$work/review.html" >"$work/dom.html"
 if python3 - "$work/dom.html" "$work/review.json" <<'PY'; then
 import html.parser, json, sys

@@ -62,6 +62,9 @@ struct Catalogue {
   const CatalogueCell& cell(int fault, int phase) const;
 };
 
+/// The catalogue as one SVG picture (lmc review --svg).
+std::string catalogue_svg(const Catalogue& catalogue, const std::string& title);
+
 /// `trace_source` fills the preset or config fields of the witnesses' trace
 /// files (so that `lmc replay` and `lmc validate` can read them).
 Catalogue build_catalogue(const cluster::ClusterModel& model, const SearchOptions& options,
