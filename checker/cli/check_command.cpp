@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "checker/cli/builtin_models.hpp"
 #include "checker/cli/commands.hpp"
+#include "checker/cli/interrupts.hpp"
 #include "checker/engine/model_registry.hpp"
 #include "checker/engine/report.hpp"
 #include "checker/engine/search_cli.hpp"
@@ -177,12 +179,22 @@ int run_model(CheckArgs& args, const ModelEntry& model) {
     }
     args.search.tool_version = LMC_VERSION;
     apply_search_options(args.search, "lmc check");
+    // With checkpoints, the first SIGINT/SIGTERM asks for one and a stop at
+    // the next level; a second ends the process at once.
+    std::optional<InterruptScope> interrupts;
+    if (!args.search.options.checkpoint_dir.empty()) {
+      interrupts.emplace();
+      args.search.options.interrupt = &interrupts->signal();
+    }
     const auto result = model.check(*values, args.search.options);
     const int code = write_check_reports(args.search, result, "lmc check");
     if (!write_trace_files(args, model, *values, result)) return kExitBadInput;
     if (!write_chart_file(args, model, *values, result)) return kExitBadInput;
     return code;
   } catch (const ModelInputError& e) {
+    fmt::print(stderr, "lmc check: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const CheckpointError& e) {
     fmt::print(stderr, "lmc check: error: {}\n", e.what());
     return kExitBadInput;
   }

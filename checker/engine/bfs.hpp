@@ -13,10 +13,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "checker/engine/checkpoint.hpp"
 #include "checker/engine/liveness.hpp"
 #include "checker/engine/model_concept.hpp"
 #include "checker/engine/options.hpp"
@@ -61,9 +66,15 @@ class BreadthFirstSearch {
     WorkerPool pool(threads_);
     pool_ = &pool;
     scratch_.resize(threads_);
+    if (record_graph_ && (!options_.checkpoint_dir.empty() || !options_.resume_dir.empty())) {
+      throw CheckpointError(
+          "checkpoints do not hold the explored graph that liveness properties need: add "
+          "--no-liveness to --checkpoint and --resume");
+    }
     search();
     pool_ = nullptr;
-    auto stats = store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds());
+    auto stats =
+        store_stats(store_, transitions_, max_depth_, monitor.elapsed_seconds() + resumed_seconds_);
     stats.threads = threads_;
     stats.strategy = Strategy::bfs;
     monitor_ = nullptr;
@@ -140,13 +151,30 @@ class BreadthFirstSearch {
   // successors are dropped: the counts are those of a search that judged
   // each state when it was stored and stopped before expanding that level.
   void search() {
-    insert_initial_states();
     std::uint32_t depth = 0;
+    if (options_.resume_dir.empty()) {
+      insert_initial_states();
+    } else {
+      depth = read_checkpoint();
+    }
+    double last_checkpoint = monitor_->elapsed_seconds();
     while (frontier_size() > 0) {
       const std::size_t width = frontier_size();
       counters_.depth.store(depth, std::memory_order_relaxed);
       counters_.queue.store(width, std::memory_order_relaxed);
+      if (checkpoint_due(last_checkpoint)) {
+        write_checkpoint(depth);
+        last_checkpoint = monitor_->elapsed_seconds();
+        if (interrupted()) {
+          outcome_.stop_reason = fmt::format(
+              "interrupted by signal {} at depth {}: checkpoint written to {} (continue with "
+              "--resume {})",
+              options_.interrupt->load(), depth, options_.checkpoint_dir, options_.checkpoint_dir);
+          return;
+        }
+      }
       if (auto reason = bound_reached(depth, width); !reason.empty()) {
+        if (!options_.checkpoint_dir.empty()) write_checkpoint(depth);  // resumable with more
         judge_level(width);
         if (!violated()) outcome_.stop_reason = std::move(reason);
         return;
@@ -168,6 +196,122 @@ class BreadthFirstSearch {
       if (frontier_size() > 0) max_depth_ = ++depth;
     }
     outcome_.complete = true;
+  }
+
+  bool interrupted() const {
+    return options_.interrupt != nullptr &&
+           options_.interrupt->load(std::memory_order_relaxed) != 0;
+  }
+  bool checkpoint_due(double last) const {
+    if (options_.checkpoint_dir.empty()) return false;
+    return interrupted() ||
+           monitor_->elapsed_seconds() - last >= options_.checkpoint_interval_seconds;
+  }
+
+  /// What a checkpoint must match to be resumed by this search.
+  std::string identity() const {
+    // The property names enter as a hash: their list would make the message long.
+    std::uint64_t names = 1469598103934665603ull;  // FNV-1a
+    for (const auto& p : evaluator_.properties()) {
+      for (const char c : p.name + ",")
+        names = (names ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    }
+    return fmt::format(
+        "model={} storage={} symmetry={} deadlock={} continue={} words={} state_bytes={} "
+        "properties={}:{:016x}",
+        model_name(model_), to_string(store_.mode()), options_.symmetry, options_.check_deadlock,
+        options_.continue_after_violation, store_.packing().words(), sizeof(State),
+        evaluator_.size(), names);
+  }
+
+  /// Between levels: the store, the next level (`depth`), what is decided.
+  void write_checkpoint(std::uint32_t depth) {
+    CheckpointOutput file(options_.checkpoint_dir);
+    BinaryWriter out(file.stream());
+    write_checkpoint_header(out, identity());
+    out.pod(depth);
+    out.pod(max_depth_);
+    out.pod(transitions_);
+    out.pod(monitor_->elapsed_seconds() + resumed_seconds_);
+    out.vector(outcome_.found);
+    out.pod(outcome_.deadlock);
+    out.vector(outcome_.coverage);
+    out.vector(open_);
+    store_.save(out);
+    for (std::size_t s = 0; s < kShardCount; ++s) {
+      if (packed_) {
+        out.pod(level_[s].first);
+        out.pod(level_[s].second);
+      } else {
+        write_frontier(out, frontier_[s]);
+      }
+    }
+    file.commit();
+  }
+
+  void write_frontier(BinaryWriter& out, const std::vector<Entry>& entries) {
+    if constexpr (std::is_trivially_copyable_v<State>) {
+      out.pod(static_cast<std::uint64_t>(entries.size()));
+      for (const auto& e : entries) {
+        out.pod(e.id);
+        out.pod(e.state);
+      }
+    } else {
+      throw CheckpointError(
+          "this model's states are not plain bytes: --checkpoint needs "
+          "--storage packed");
+    }
+  }
+
+  /// The checkpoint of options_.resume_dir, loaded; returns its depth.
+  std::uint32_t read_checkpoint() {
+    const auto path = checkpoint_file(options_.resume_dir);
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+      throw CheckpointError(
+          fmt::format("{}: cannot read ({})", path.string(), std::strerror(errno)));
+    }
+    BinaryReader in(file, path.string());
+    read_checkpoint_header(in, identity());
+    std::uint32_t depth = 0;
+    in.pod(depth);
+    in.pod(max_depth_);
+    in.pod(transitions_);
+    in.pod(resumed_seconds_);
+    in.vector(outcome_.found);
+    in.pod(outcome_.deadlock);
+    in.vector(outcome_.coverage);
+    in.vector(open_);
+    if (outcome_.found.size() != evaluator_.size() || open_.size() != evaluator_.size() ||
+        outcome_.coverage.size() != kind_count_) {
+      in.fail("the properties or action kinds differ from this model's");
+    }
+    store_.load(in);
+    for (std::size_t s = 0; s < kShardCount; ++s) {
+      if (packed_) {
+        in.pod(level_[s].first);
+        in.pod(level_[s].second);
+        if (level_[s].first > level_[s].second || level_[s].second != store_.shard(s).size()) {
+          in.fail("a damaged frontier");
+        }
+      } else {
+        read_frontier(in, frontier_[s]);
+      }
+    }
+    counters_.states.store(store_.size(), std::memory_order_relaxed);
+    return depth;
+  }
+
+  void read_frontier(BinaryReader& in, std::vector<Entry>& entries) {
+    if constexpr (std::is_trivially_copyable_v<State>) {
+      entries.resize(in.count(sizeof(StateId) + sizeof(State)));
+      for (auto& e : entries) {
+        in.pod(e.id);
+        in.pod(e.state);
+      }
+    } else {
+      in.fail("this model's states are not plain bytes");
+    }
   }
 
   /// Judges every state of the current level without expanding it.
@@ -550,6 +694,7 @@ class BreadthFirstSearch {
   std::size_t record_words_ = 0;
   std::uint64_t transitions_ = 0;
   std::uint32_t max_depth_ = 0;
+  double resumed_seconds_ = 0;  ///< the search time of the run a checkpoint continues
   ProgressCounters counters_;
   ProgressMonitor* monitor_ = nullptr;
   WorkerPool* pool_ = nullptr;  ///< run()'s threads

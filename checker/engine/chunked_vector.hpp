@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "checker/engine/checkpoint.hpp"
+
 namespace lmc {
 
 template <class T, std::size_t kChunkBits = 12>
@@ -32,6 +34,23 @@ class ChunkedVector {
   std::size_t size() const { return size_; }
   std::size_t bytes() const {
     return chunks_.size() * kChunkSize * sizeof(T) + chunks_.capacity() * sizeof(std::vector<T>);
+  }
+  /// Checkpoints: the elements, chunk by chunk (T must be trivially copyable).
+  void save(BinaryWriter& out) const {
+    out.pod(static_cast<std::uint64_t>(size_));
+    for (const auto& chunk : chunks_) out.array(chunk.data(), chunk.size());
+  }
+  void load(BinaryReader& in) {
+    const std::size_t n = in.count(sizeof(T));
+    chunks_.clear();
+    size_ = 0;
+    std::vector<T> block;
+    for (std::size_t done = 0; done < n;) {
+      block.resize(std::min(kChunkSize, n - done));
+      in.array(block.data(), block.size());
+      for (const auto& value : block) push_back(value);
+      done += block.size();
+    }
   }
 
  private:
@@ -70,6 +89,27 @@ class WordArena {
   }
   std::size_t size() const { return size_; }
   std::size_t stride() const { return stride_; }
+  void save(BinaryWriter& out) const {
+    out.pod(static_cast<std::uint64_t>(stride_));
+    out.pod(static_cast<std::uint64_t>(size_));
+    for (std::size_t c = 0; c < chunks_.size(); ++c) {
+      const std::size_t records = std::min(kChunkSize, size_ - c * kChunkSize);
+      out.array(chunks_[c].get(), records * stride_);
+    }
+  }
+  void load(BinaryReader& in) {
+    std::uint64_t stride = 0;
+    in.pod(stride);
+    if (stride != stride_) in.fail("the packed states have another width");
+    const std::size_t n = in.count(stride_ * sizeof(std::uint64_t));
+    chunks_.clear();
+    size_ = 0;
+    std::vector<std::uint64_t> record(stride_);
+    for (std::size_t i = 0; i < n; ++i) {
+      in.array(record.data(), stride_);
+      push_back(record.data());
+    }
+  }
   std::size_t bytes() const {
     return chunks_.size() * kChunkSize * stride_ * sizeof(std::uint64_t) +
            chunks_.capacity() * sizeof(chunks_[0]);

@@ -1,6 +1,7 @@
 #pragma once
 // What the user asks of one search: strategy, storage, bounds, reporting.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -60,6 +61,15 @@ struct SearchOptions {
   /// counterexample does not hide the others: every property gets its own
   /// first (shortest) counterexample, and the counts are the whole space's.
   bool continue_after_violation = false;
+  /// bfs: write a checkpoint to this directory between levels, every
+  /// checkpoint_interval_seconds (0: after every level), when a bound stops
+  /// the search, and when *interrupt becomes nonzero (then the search stops).
+  std::string checkpoint_dir;
+  double checkpoint_interval_seconds = 300;
+  /// bfs: continue the search a checkpoint in this directory holds.
+  std::string resume_dir;
+  /// Set (by a signal handler) to ask for a checkpoint and a stop.
+  const std::atomic<int>* interrupt = nullptr;
   /// Random simulation: number of walks, their length and the seed.
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "checker/engine/checkpoint.hpp"
+
 namespace lmc {
 
 class ProbeTable {
@@ -51,6 +53,23 @@ class ProbeTable {
   std::size_t capacity() const { return keys_.size(); }
   std::size_t bytes() const {
     return keys_.capacity() * sizeof(std::uint64_t) + locals_.capacity() * sizeof(std::uint32_t);
+  }
+  void save(BinaryWriter& out) const {
+    out.vector(keys_);
+    out.vector(locals_);
+    out.pod(static_cast<std::uint64_t>(size_));
+  }
+  void load(BinaryReader& in) {
+    in.vector(keys_);
+    in.vector(locals_);
+    std::uint64_t size = 0;
+    in.pod(size);
+    const bool power_of_two = !keys_.empty() && (keys_.size() & (keys_.size() - 1)) == 0;
+    if (!power_of_two || locals_.size() != keys_.size() || size >= keys_.size()) {
+      in.fail("a damaged hash table");
+    }
+    mask_ = keys_.size() - 1;
+    size_ = size;
   }
 
  private:
@@ -102,6 +121,19 @@ class TagTable {
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return slots_.size(); }
   std::size_t bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
+  void save(BinaryWriter& out) const {
+    out.vector(slots_);
+    out.pod(static_cast<std::uint64_t>(size_));
+  }
+  void load(BinaryReader& in) {
+    in.vector(slots_);
+    std::uint64_t size = 0;
+    in.pod(size);
+    const bool power_of_two = !slots_.empty() && (slots_.size() & (slots_.size() - 1)) == 0;
+    if (!power_of_two || size >= slots_.size()) in.fail("a damaged hash table");
+    mask_ = slots_.size() - 1;
+    size_ = size;
+  }
   /// Asks the cache for the slot where a search for `hash` starts; a hint
   /// (no effect on results), so a table that grows meanwhile is harmless.
   void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[tag_of(hash) & mask_]); }

@@ -28,6 +28,7 @@
 #include <type_traits>
 
 #include "checker/engine/check.hpp"
+#include "checker/engine/checkpoint.hpp"
 #include "checker/engine/options.hpp"
 #include "checker/engine/report.hpp"
 #include "checker/engine/result.hpp"
@@ -243,6 +244,19 @@ inline void add_search_options(CLI::App& cmd, SearchCliArgs& args,
   cmd.add_flag("--continue", args.options.continue_after_violation,
                "bfs: search on after a violation, so that every property gets its own shortest "
                "counterexample (one early violation does not hide the others)");
+  cmd.add_option("--checkpoint", args.options.checkpoint_dir,
+                 "bfs: write a checkpoint to DIR between levels (every --checkpoint-interval "
+                 "seconds, when a bound stops the search, and on SIGINT/SIGTERM, which then "
+                 "stop it); --resume DIR continues it. Needs --no-liveness")
+      ->check(detail::writable_directory());
+  cmd.add_option("--checkpoint-interval", args.options.checkpoint_interval_seconds,
+                 "Seconds between checkpoints (0: after every level)")
+      ->check(detail::seconds_up_to(1e7))
+      ->capture_default_str();
+  cmd.add_option("--resume", args.options.resume_dir,
+                 "bfs: continue the search whose checkpoint is in DIR (the same model and "
+                 "options; bounds may differ); counts and verdicts are those of an "
+                 "uninterrupted run");
   cmd.add_flag("--witnesses", args.witnesses, "Also print the traces of reached goals");
   cmd.add_option("--progress", args.options.progress_interval_seconds,
                  "Seconds between progress lines on stderr (0: none)")
@@ -258,6 +272,12 @@ inline void apply_search_options(SearchCliArgs& args, const std::string& program
   args.options.check_deadlock = !args.no_deadlock;
   args.options.check_liveness = !args.no_liveness;
   if (args.quiet) args.options.progress_interval_seconds = 0;
+  if (args.options.strategy != Strategy::bfs &&
+      (!args.options.checkpoint_dir.empty() || !args.options.resume_dir.empty())) {
+    fmt::print(stderr, "{}: note: --checkpoint and --resume apply to bfs only; ignored\n", program);
+    args.options.checkpoint_dir.clear();
+    args.options.resume_dir.clear();
+  }
   if (args.options.strategy != Strategy::bfs && args.options.continue_after_violation) {
     fmt::print(stderr,
                "{}: note: --continue applies to bfs only; stopping at the first violation\n",
@@ -339,7 +359,12 @@ int run_cli(const M& model, int argc, char** argv) {
     return 0;
   }
   apply_search_options(args, program);
-  return write_check_reports(args, check(model, args.options), program);
+  try {
+    return write_check_reports(args, check(model, args.options), program);
+  } catch (const CheckpointError& e) {
+    fmt::print(stderr, "{}: error: {}\n", program, e.what());
+    return kExitBadInput;
+  }
 }
 
 }  // namespace lmc

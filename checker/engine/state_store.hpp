@@ -123,8 +123,53 @@ class alignas(64) StoreShard {
     return table_.bytes() + tags_.bytes() + states_.bytes() + packed_.bytes() + parents_.bytes() +
            actions_.bytes();
   }
+  /// Checkpoints (State must be trivially copyable in exact mode).
+  void save(BinaryWriter& out, StorageMode mode) const {
+    if (mode == StorageMode::packed) {
+      tags_.save(out);
+      packed_.save(out);
+    } else {
+      table_.save(out);
+      if (mode == StorageMode::exact) save_states(out);
+    }
+    parents_.save(out);
+    actions_.save(out);
+  }
+  void load(BinaryReader& in, StorageMode mode) {
+    if (mode == StorageMode::packed) {
+      tags_.load(in);
+      packed_.load(in);
+    } else {
+      table_.load(in);
+      if (mode == StorageMode::exact) load_states(in);
+    }
+    parents_.load(in);
+    actions_.load(in);
+    const auto n = parents_.size();
+    const auto stored = mode == StorageMode::packed  ? packed_.size()
+                        : mode == StorageMode::exact ? states_.size()
+                                                     : n;
+    if (actions_.size() != n || stored != n) in.fail("a shard's parts disagree in length");
+  }
 
  private:
+  void save_states(BinaryWriter& out) const {
+    if constexpr (std::is_trivially_copyable_v<State>) {
+      states_.save(out);
+    } else {
+      throw CheckpointError(
+          "this model's states cannot be written to a checkpoint in exact "
+          "mode (they are not plain bytes): use --storage packed or fingerprint");
+    }
+  }
+  void load_states(BinaryReader& in) {
+    if constexpr (std::is_trivially_copyable_v<State>) {
+      states_.load(in);
+    } else {
+      in.fail("this model's states cannot be read from a checkpoint in exact mode");
+    }
+  }
+
   ProbeTable table_;  ///< exact and fingerprint modes
   TagTable tags_;     ///< packed mode
   ChunkedVector<State, 10> states_;
@@ -202,6 +247,13 @@ class StateStore {
     std::uint64_t total = 0;
     for (const auto& s : shards_) total += s.bytes();
     return total;
+  }
+
+  void save(BinaryWriter& out) const {
+    for (const auto& shard : shards_) shard.save(out, mode_);
+  }
+  void load(BinaryReader& in) {
+    for (auto& shard : shards_) shard.load(in, mode_);
   }
 
   /// Dense numbering 0..size()-1 for graph algorithms: shard by shard.
