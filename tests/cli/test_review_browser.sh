@@ -18,7 +18,7 @@ source "$(dirname "$0")/helpers.sh"
 
 # Headless, as root in CI (no sandbox), with a profile of its own.
 render() {
-  timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+  timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
     --user-data-dir="$work/profile" --enable-logging=stderr --v=0 "$@" 2>>"$work/browser.log"
 }
 
