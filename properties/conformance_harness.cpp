@@ -11,10 +11,6 @@ namespace {
 
 using cluster::Kind;
 
-bool is_lm_step(Kind kind) {
-  return kind >= Kind::lm_request && kind <= Kind::abort_nonconvergence;
-}
-
 }  // namespace
 
 std::string Recorder::summary_and_reset() {
@@ -134,7 +130,7 @@ rc::Gen<CommandPtr> next_command(const std::shared_ptr<const cluster::ClusterMod
   for (const auto& action : all) {
     if (!Sut::implements(action.kind)) continue;
     if (model->next_state(s, action)) {
-      const int weight = is_lm_step(action.kind) ? 4 : 1;
+      const int weight = cluster::is_lm_action(action.kind) ? 4 : 1;
       for (int i = 0; i < weight; ++i) steps.push_back(std::make_shared<Step>(model, action));
     } else if (refusal_checked(action.kind)) {
       refusals.push_back(std::make_shared<Refusal>(model, action));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "checker/engine/checkpoint.hpp"
+#include "checker/engine/hash.hpp"
 #include "checker/engine/liveness.hpp"
 #include "checker/engine/model_concept.hpp"
 #include "checker/engine/options.hpp"
@@ -211,17 +212,15 @@ class BreadthFirstSearch {
   /// What a checkpoint must match to be resumed by this search.
   std::string identity() const {
     // The property names enter as a hash: their list would make the message long.
-    std::uint64_t names = 1469598103934665603ull;  // FNV-1a
-    for (const auto& p : evaluator_.properties()) {
-      for (const char c : p.name + ",")
-        names = (names ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    }
+    std::string names;
+    for (const auto& p : evaluator_.properties()) names += p.name + ",";
+    const auto names_hash = hash_bytes(names.data(), names.size());
     return fmt::format(
         "model={} storage={} symmetry={} deadlock={} continue={} words={} state_bytes={} "
         "properties={}:{:016x}",
         model_name(model_), to_string(store_.mode()), options_.symmetry, options_.check_deadlock,
         options_.continue_after_violation, store_.packing().words(), sizeof(State),
-        evaluator_.size(), names);
+        evaluator_.size(), names_hash);
   }
 
   /// Between levels: the store, the next level (`depth`), what is decided.

@@ -7,36 +7,10 @@
 #include <ostream>
 
 #include "checker/engine/report.hpp"
+#include "checker/engine/xml_text.hpp"
 
 namespace lmc {
 namespace {
-
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 admits no control characters but tab, newline and return.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-    }
-  }
-  return out;
-}
 
 /// The trace's actions, one per line, for a failure's body.
 std::string trace_lines(const Trace& trace) {
@@ -66,7 +40,7 @@ void write_junit(std::ostream& out, const CheckResult& result) {
     failures += failure_class(p).has_value();
     skipped += undecided(p);
   }
-  const auto suite = xml_escaped("lmc check " + result.model);
+  const auto suite = escape_xml("lmc check " + result.model);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
                      suite, result.properties.size(), failures, result.stats.seconds);
@@ -76,16 +50,16 @@ void write_junit(std::ostream& out, const CheckResult& result) {
       suite, result.properties.size(), failures, skipped, result.stats.seconds);
   for (const auto& p : result.properties) {
     out << fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">", suite,
-                       xml_escaped(p.name));
+                       escape_xml(p.name));
     if (const auto failure = failure_class(p)) {
       out << fmt::format("\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    ", *failure,
-                         xml_escaped(failure_message(p)),
-                         p.trace ? xml_escaped(trace_lines(*p.trace)) : "");
+                         escape_xml(failure_message(p)),
+                         p.trace ? escape_xml(trace_lines(*p.trace)) : "");
     } else if (undecided(p)) {
       out << fmt::format(
           "<skipped message=\"{}\"/>",
-          xml_escaped(p.status == PropertyStatus::skipped ? "not checked"
-                                                          : "undecided: " + result.stop_reason));
+          escape_xml(p.status == PropertyStatus::skipped ? "not checked"
+                                                         : "undecided: " + result.stop_reason));
     }
     out << "</testcase>\n";
   }

@@ -4,6 +4,10 @@
 // order is the order of the candidates in every state.
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace lmc::cluster {
 
@@ -47,6 +51,21 @@ enum class Kind : std::uint8_t {
   start_vm,
   count
 };
+
+/// A fault: costs one unit of the fault budget.
+constexpr bool is_fault(Kind kind) {
+  return kind <= Kind::resume_fails;
+}
+/// An action of an LM: its request, its steps, and the guest's writes during it.
+constexpr bool is_lm_action(Kind kind) {
+  return kind >= Kind::lm_request && kind <= Kind::abort_nonconvergence;
+}
+inline constexpr int kFaultKindCount = static_cast<int>(Kind::resume_fails) + 1;
+
+/// The kinds' names, in Kind order (trace files and coverage use them).
+const std::vector<std::string>& kind_names();
+/// The kind called `name`, or nullopt.
+std::optional<Kind> kind_named(std::string_view name);
 
 struct Action {
   Kind kind;

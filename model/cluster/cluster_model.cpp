@@ -218,40 +218,53 @@ std::uint64_t ClusterModel::hash(const State& state) const {
   return hash_object_inline(state);  // hash_object's value, without the library call
 }
 
+const std::vector<std::string>& kind_names() {
+  static const std::vector<std::string> names = {"mu_crash",
+                                                 "su_crash",
+                                                 "isl_down",
+                                                 "disk_fail",
+                                                 "reserve_fails",
+                                                 "resume_fails",
+                                                 "mu_restart",
+                                                 "su_restart",
+                                                 "isl_repair",
+                                                 "disk_repair",
+                                                 "disk_resync",
+                                                 "cm_lease_expire",
+                                                 "cm_takeover",
+                                                 "cm_observe",
+                                                 "liveness_timeout",
+                                                 "liveness_renew",
+                                                 "lm_request",
+                                                 "lm_start",
+                                                 "reserve_target",
+                                                 "copy_round",
+                                                 "guest_write",
+                                                 "stop_io",
+                                                 "final_copy",
+                                                 "suspend",
+                                                 "hand_over",
+                                                 "resume",
+                                                 "cleanup",
+                                                 "abort",
+                                                 "abort_nonconvergence",
+                                                 "migrate_definition",
+                                                 "recover_definition",
+                                                 "activate_vm",
+                                                 "start_vm"};
+  return names;
+}
+
+std::optional<Kind> kind_named(std::string_view name) {
+  const auto& names = kind_names();
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (names[k] == name) return static_cast<Kind>(k);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> ClusterModel::action_kinds() const {
-  return {"mu_crash",
-          "su_crash",
-          "isl_down",
-          "disk_fail",
-          "reserve_fails",
-          "resume_fails",
-          "mu_restart",
-          "su_restart",
-          "isl_repair",
-          "disk_repair",
-          "disk_resync",
-          "cm_lease_expire",
-          "cm_takeover",
-          "cm_observe",
-          "liveness_timeout",
-          "liveness_renew",
-          "lm_request",
-          "lm_start",
-          "reserve_target",
-          "copy_round",
-          "guest_write",
-          "stop_io",
-          "final_copy",
-          "suspend",
-          "hand_over",
-          "resume",
-          "cleanup",
-          "abort",
-          "abort_nonconvergence",
-          "migrate_definition",
-          "recover_definition",
-          "activate_vm",
-          "start_vm"};
+  return kind_names();
 }
 
 bool ClusterModel::fault_enabled(FaultKind kind) const {

@@ -32,10 +32,6 @@ int lm_phase_of(const cluster::Lm& lm) {
   }
 }
 
-bool is_fault_kind(cluster::Kind kind) {
-  return static_cast<int>(kind) < kFaultKinds;
-}
-
 /// The cluster model with a ghost tag on its states: the first fault
 /// injected while an LM was under way, its phase and the LM's VM. Actions,
 /// their order and their effects are the cluster model's, so a path of this
@@ -67,7 +63,7 @@ class TaggedModel {
     next.phase = s.phase;
     next.vm = s.vm;
     next.more_faults = s.more_faults;
-    if (is_fault_kind(a.kind)) {
+    if (cluster::is_fault(a.kind)) {
       if (s.fault == kUntagged) {
         tag(s, a, next);
       } else {
@@ -133,7 +129,7 @@ int outcome_of(const cluster::ClusterModel& model, const TaggedModel::State& s) 
   model.actions(s.inner, actions);
   thread_local cluster::State next;
   for (const auto& a : actions) {
-    if (!is_fault_kind(a.kind) && model.successor(s.inner, a, next)) return -1;
+    if (!cluster::is_fault(a.kind) && model.successor(s.inner, a, next)) return -1;
   }
   return 8;
 }

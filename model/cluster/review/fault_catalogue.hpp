@@ -24,7 +24,7 @@
 
 namespace lmc::review {
 
-inline constexpr int kFaultKinds = 6;  ///< Kind::mu_crash .. Kind::resume_fails
+inline constexpr int kFaultKinds = cluster::kFaultKindCount;  ///< Kind::mu_crash .. resume_fails
 inline constexpr int kLmPhases = 4;
 /// Aborted for each Cause (network .. source lost), completed, completed
 /// with a warning, blocked.

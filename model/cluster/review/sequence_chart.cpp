@@ -3,8 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <array>
 #include <numeric>
+#include <optional>
 #include <string_view>
 
 #include "model/cluster/review/svg.hpp"
@@ -52,26 +52,20 @@ LmTitle parse_lm_title(const std::string& title) {
   return t;
 }
 
-bool is_fault(std::string_view kind) {
-  static constexpr std::array<std::string_view, 6> kFaults = {
-      "mu_crash", "su_crash", "isl_down", "disk_fail", "reserve_fails", "resume_fails"};
-  return std::find(kFaults.begin(), kFaults.end(), kind) != kFaults.end();
+/// The step's kind, or nullopt for a name the model does not know.
+std::optional<cluster::Kind> kind_of(const TraceFileStep& step) {
+  return cluster::kind_named(step.kind);
 }
 
-bool is_lm_step(std::string_view kind) {
-  static constexpr std::array<std::string_view, 12> kSteps = {"lm_start",
-                                                              "reserve_target",
-                                                              "copy_round",
-                                                              "stop_io",
-                                                              "final_copy",
-                                                              "suspend",
-                                                              "hand_over",
-                                                              "resume",
-                                                              "cleanup",
-                                                              "abort",
-                                                              "abort_nonconvergence",
-                                                              "guest_write"};
-  return std::find(kSteps.begin(), kSteps.end(), kind) != kSteps.end();
+bool is_fault(const TraceFileStep& step) {
+  const auto kind = kind_of(step);
+  return kind && cluster::is_fault(*kind);
+}
+
+/// A step of an LM after its request (the request is the operator's).
+bool is_lm_step(const TraceFileStep& step) {
+  const auto kind = kind_of(step);
+  return kind && *kind != cluster::Kind::lm_request && cluster::is_lm_action(*kind);
 }
 
 /// Builds the chart of one trace, step by step.
@@ -146,13 +140,13 @@ class TraceCharter {
   /// The step's own event; returns the lane its other lines default to.
   int add_action(const TraceFileStep& step, const std::string& title, const LmTitle& lm) {
     const std::string& kind = step.kind;
-    if (is_fault(kind)) return add_fault(step, title, lm);
+    if (is_fault(step)) return add_fault(step, title, lm);
     if (kind == "guest_write") {
       const int lane = guest_lane(step.unit);
       add(ChartEventKind::step, lane, lane, title);
       return lane;
     }
-    if (is_lm_step(kind)) {
+    if (is_lm_step(step)) {
       const int from = lm.source.empty() ? owner_lane(step.unit) : su_lane(lm.source);
       const int to = lm.target.empty() ? from : su_lane(lm.target);
       const bool abort = starts_with(kind, "abort");

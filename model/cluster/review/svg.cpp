@@ -8,33 +8,6 @@
 
 namespace lmc::review {
 
-std::string escape_xml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 SvgWriter::SvgWriter(double width, double height) : width_(width), height_(height) {}
 
 void SvgWriter::line(double x1, double y1, double x2, double y2, std::string_view style) {

@@ -7,10 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "checker/engine/xml_text.hpp"
+
 namespace lmc::review {
 
-/// `text` with &, <, >, " and ' replaced by entities, for SVG or HTML.
-std::string escape_xml(std::string_view text);
+using lmc::escape_xml;
 
 class SvgWriter {
  public:

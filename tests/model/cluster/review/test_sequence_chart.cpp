@@ -60,7 +60,11 @@ TEST_CASE("a counterexample's chart: lifelines in role order, one arrow per LM s
   bool started_on_source = false;
   bool created_on_target = false;
   bool suspend_arrow = false;
+  bool request_arrow = false;
   for (const auto& e : chart.events) {
+    if (e.kind == ChartEventKind::step && e.label == "/MIGRATE-VM VM12PROD") {
+      request_arrow = e.from == lane_named(chart, "Operator") && e.to == source;
+    }
     if (e.label.starts_with("VMS2450")) started_on_source = e.from == source;
     if (e.label.starts_with("VMS2430")) created_on_target = e.from == target;
     if (e.kind == ChartEventKind::step && e.label.starts_with("switchover, suspend")) {
@@ -70,6 +74,7 @@ TEST_CASE("a counterexample's chart: lifelines in role order, one arrow per LM s
   CHECK(started_on_source);  // [source ABGSU701] lines on the source's lifeline
   CHECK(created_on_target);  // [target ABGSU702] lines on the target's
   CHECK(suspend_arrow);      // an LM step is an arrow from source to target
+  CHECK(request_arrow);      // the request goes from the operator to the VM's SU
   REQUIRE_FALSE(chart.events.empty());
   CHECK(chart.events.back().kind == ChartEventKind::verdict);
   CHECK(chart.events.back().alarm);
@@ -119,4 +124,20 @@ TEST_CASE("the SVG escapes every text and draws each event", "[review][chart]") 
   CHECK(svg.find("url(#p-arrow)") != std::string::npos);
   CHECK(svg.find("id=\"p-arrow\"") != std::string::npos);
   CHECK(review::escape_xml("'\"") == "&#39;&quot;");
+}
+
+TEST_CASE("every action kind has one name, and the chart classifies by it", "[review][chart]") {
+  const auto& names = cluster::kind_names();
+  REQUIRE(names.size() == static_cast<std::size_t>(cluster::Kind::count));
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    CHECK(cluster::kind_named(names[k]) == static_cast<cluster::Kind>(k));
+  }
+  CHECK_FALSE(cluster::kind_named("no_such_kind"));
+  CHECK(cluster::is_fault(cluster::Kind::resume_fails));
+  CHECK_FALSE(cluster::is_fault(cluster::Kind::mu_restart));
+  CHECK(cluster::is_lm_action(cluster::Kind::abort_nonconvergence));
+  CHECK(cluster::is_lm_action(cluster::Kind::lm_request));
+  CHECK_FALSE(cluster::is_lm_action(cluster::Kind::migrate_definition));
+  CHECK(review::escape_xml(std::string("a\x01"
+                                       "b\tc")) == "ab\tc");  // no control characters
 }
