@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <ctime>
 
 namespace lmc::cli {
 namespace {
@@ -39,9 +40,34 @@ void end_at_once(int signal) {
   ::_exit(128 + signal);
 }
 
-void on_signal(int signal) {
+// Who sent the first signal, and when: GNU timeout sends its signal twice,
+// to the command and then to its process group, and the two must count as
+// one request, not as a second signal.
+std::atomic<pid_t> g_first_sender{0};
+std::atomic<long long> g_first_nanoseconds{0};
+constexpr long long kEchoNanoseconds = 1'000'000'000;
+
+long long monotonic_nanoseconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return static_cast<long long>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+/// The same signal again from the same process's kill() within a second.
+bool is_echo(int signal, const siginfo_t* info) {
+  return info != nullptr && info->si_code == SI_USER && g_signal.load() == signal &&
+         info->si_pid == g_first_sender.load() &&
+         monotonic_nanoseconds() - g_first_nanoseconds.load() < kEchoNanoseconds;
+}
+
+void on_signal(int signal, siginfo_t* info, void*) {
   int none = 0;
-  if (!g_signal.compare_exchange_strong(none, signal)) end_at_once(signal);
+  if (!g_signal.compare_exchange_strong(none, signal)) {
+    if (is_echo(signal, info)) return;
+    end_at_once(signal);
+  }
+  g_first_sender.store(info != nullptr && info->si_code == SI_USER ? info->si_pid : 0);
+  g_first_nanoseconds.store(monotonic_nanoseconds());
   write_stderr(signal == SIGINT ? "lmc: SIGINT: ending cleanly (a second one stops at once)\n"
                                 : "lmc: SIGTERM: ending cleanly (a second one stops at once)\n");
 }
@@ -57,15 +83,20 @@ bool copy_path(const std::filesystem::path& path, std::array<char, kMaxPath>& ou
 
 InterruptScope::InterruptScope() {
   g_signal.store(0);
+  g_first_sender.store(0);
   g_child.store(-1);
   g_file_count.store(0);
   g_has_directory.store(false);
   struct sigaction action {};
-  action.sa_handler = on_signal;
+  action.sa_sigaction = on_signal;
   sigemptyset(&action.sa_mask);
+  // The handler runs with both signals blocked, so the first one's sender
+  // and time are recorded before a second can be judged against them.
+  sigaddset(&action.sa_mask, SIGINT);
+  sigaddset(&action.sa_mask, SIGTERM);
   // SA_RESTART: a system call the signal interrupts carries on; the work
   // polls the flag instead of failing with EINTR somewhere deep inside.
-  action.sa_flags = SA_RESTART;
+  action.sa_flags = SA_RESTART | SA_SIGINFO;
   ::sigaction(SIGINT, &action, &g_previous_int);
   ::sigaction(SIGTERM, &action, &g_previous_term);
 }

@@ -2,7 +2,9 @@
 // SIGINT and SIGTERM while a long command runs (`lmc migrate`). The first
 // signal only records its number: the command reads it and ends cleanly (an
 // LM aborts and rolls back, the reports are written, temporary files go).
-// A second signal ends the process at once: it kills the registered child
+// A second signal ends the process at once (but the same signal again from the
+// same sender's kill() within a second is the first one's echo, as GNU timeout
+// sends it twice): it kills the registered child
 // process, removes the registered files and directory, and exits with
 // 128 + the signal, all from the handler with async-signal-safe calls only.
 
