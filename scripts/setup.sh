@@ -11,12 +11,18 @@ packages=(
   libzstd-dev liblz4-dev libbenchmark-dev
   spin python3
 )
+# Open MPI for `lmc check --distributed` (optional at build time: without it
+# lmc builds and runs, and --distributed says it is missing).
+mpi_packages=(libopenmpi-dev openmpi-bin)
 # --tests: also what only the test suite needs (headless Chromium renders the
-# review's pictures; python3-jsonschema checks the JSON outputs).
+# review's pictures; python3-jsonschema checks the JSON outputs; the MPI tests
+# run 2 and 4 ranks). --mpi: Open MPI alone.
 if [[ ${1:-} == --tests ]]; then
-  packages+=(chromium python3-jsonschema)
+  packages+=(chromium python3-jsonschema "${mpi_packages[@]}")
+elif [[ ${1:-} == --mpi ]]; then
+  packages+=("${mpi_packages[@]}")
 elif [[ $# -gt 0 ]]; then
-  echo "usage: bash scripts/setup.sh [--tests]" >&2
+  echo "usage: bash scripts/setup.sh [--tests | --mpi]" >&2
   exit 2
 fi
 

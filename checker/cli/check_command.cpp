@@ -10,6 +10,7 @@
 
 #include "checker/cli/builtin_models.hpp"
 #include "checker/cli/commands.hpp"
+#include "checker/cli/distributed_check.hpp"
 #include "checker/cli/interrupts.hpp"
 #include "checker/engine/model_registry.hpp"
 #include "checker/engine/report.hpp"
@@ -36,6 +37,7 @@ struct CheckArgs {
   std::string trace_out;
   std::string trace_out_dir;
   std::string svg_file;
+  bool distributed = false;
 };
 
 void list_models() {
@@ -179,6 +181,17 @@ int run_model(CheckArgs& args, const ModelEntry& model) {
     }
     args.search.tool_version = LMC_VERSION;
     apply_search_options(args.search, "lmc check");
+    auto write_reports = [&](const CheckResult& result) {
+      const int code = write_check_reports(args.search, result, "lmc check");
+      if (!write_trace_files(args, model, *values, result)) return kExitBadInput;
+      if (!write_chart_file(args, model, *values, result)) return kExitBadInput;
+      return code;
+    };
+    if (args.distributed) {
+      return run_distributed(
+          args.search, [&](const SearchOptions& options) { return model.check(*values, options); },
+          model.name, write_reports);
+    }
     // With checkpoints, the first SIGINT/SIGTERM asks for one and a stop at
     // the next level; a second ends the process at once.
     std::optional<InterruptScope> interrupts;
@@ -186,15 +199,14 @@ int run_model(CheckArgs& args, const ModelEntry& model) {
       interrupts.emplace();
       args.search.options.interrupt = &interrupts->signal();
     }
-    const auto result = model.check(*values, args.search.options);
-    const int code = write_check_reports(args.search, result, "lmc check");
-    if (!write_trace_files(args, model, *values, result)) return kExitBadInput;
-    if (!write_chart_file(args, model, *values, result)) return kExitBadInput;
-    return code;
+    return write_reports(model.check(*values, args.search.options));
   } catch (const ModelInputError& e) {
     fmt::print(stderr, "lmc check: error: {}\n", e.what());
     return kExitBadInput;
   } catch (const CheckpointError& e) {
+    fmt::print(stderr, "lmc check: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const DistributedSearchError& e) {
     fmt::print(stderr, "lmc check: error: {}\n", e.what());
     return kExitBadInput;
   }
@@ -267,6 +279,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "Cluster model: write every counterexample and every reached goal's witness "
                   "as DIR/<property>.json (created if missing)")
       ->check(detail::writable_directory());
+  cmd->add_flag("--distributed", args->distributed,
+                "Search over the ranks of an MPI run: mpirun -np N lmc check --distributed ... "
+                "Each rank owns the states whose hash falls in its part and sends successors to "
+                "their owners in batches; counts, verdicts and shortest counterexamples are "
+                "those of one process. bfs only, one thread per rank; rank 0 prints and writes "
+                "the reports (with per-rank figures); liveness gathers the explored graph on "
+                "rank 0 (--no-liveness for scopes beyond one machine). A rank that dies ends "
+                "the run: result incomplete, exit 3 (--checkpoint DIR and --resume DIR resume "
+                "it on as many ranks)");
   cmd->add_option("--svg", args->svg_file,
                   "Cluster model: draw the trace --trace-out would write (the first "
                   "counterexample, else the first reached goal's witness) as an SVG message "

@@ -10,6 +10,8 @@
 
 namespace lmc {
 
+class Communicator;
+
 enum class Strategy : std::uint8_t { bfs, dfs, simulation };
 enum class StorageMode : std::uint8_t {
   /// Whole states: no two distinct states are ever merged.
@@ -70,6 +72,9 @@ struct SearchOptions {
   std::string resume_dir;
   /// Set (by a signal handler) to ask for a checkpoint and a stop.
   const std::atomic<int>* interrupt = nullptr;
+  /// bfs over several processes, each owning a part of the state space
+  /// (distributed_bfs.hpp); null: one process. Not owned.
+  Communicator* communicator = nullptr;
   /// Random simulation: number of walks, their length and the seed.
   std::uint64_t walks = 1000;
   std::uint32_t walk_depth = 200;

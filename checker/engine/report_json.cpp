@@ -43,6 +43,33 @@ std::optional<std::string> failure_class(const PropertyResult& p) {
   return "safety";
 }
 
+namespace {
+
+/// The per-rank figures of a distributed search.
+nlohmann::json distributed_to_json(const SearchStats& s) {
+  nlohmann::json ranks = nlohmann::json::array();
+  std::uint64_t bytes = 0;
+  for (std::size_t r = 0; r < s.ranks.size(); ++r) {
+    const auto& rank = s.ranks[r];
+    bytes += rank.bytes_sent;
+    ranks.push_back({{"rank", r},
+                     {"states", rank.states},
+                     {"transitions", rank.transitions},
+                     {"records_sent", rank.records_sent},
+                     {"bytes_sent", rank.bytes_sent},
+                     {"store_mb", double(rank.store_bytes) / (1 << 20)},
+                     {"peak_rss_mb", double(rank.peak_rss_bytes) / (1 << 20)},
+                     {"busy_seconds", rank.busy_seconds},
+                     {"states_per_second", s.seconds > 0 ? double(rank.states) / s.seconds : 0.0}});
+  }
+  return {{"ranks", s.ranks.size()},
+          {"bytes_sent", bytes},
+          {"bytes_sent_per_state", s.states ? double(bytes) / double(s.states) : 0.0},
+          {"per_rank", ranks}};
+}
+
+}  // namespace
+
 nlohmann::json result_to_json(const CheckResult& result) {
   const auto& s = result.stats;
   nlohmann::json json{{"format", kCheckJsonFormat},
@@ -63,6 +90,7 @@ nlohmann::json result_to_json(const CheckResult& result) {
   if (!result.stop_reason.empty()) json["stop_reason"] = result.stop_reason;
   if (s.miss_probability) json["miss_probability"] = *s.miss_probability;
   if (s.strategy == Strategy::simulation) json["walks"] = s.walks;
+  if (!s.ranks.empty()) json["distributed"] = distributed_to_json(s);
   nlohmann::json properties = nlohmann::json::array();
   for (const auto& p : result.properties) {
     nlohmann::json entry{{"name", p.name}, {"kind", p.kind}, {"status", to_string(p.status)}};

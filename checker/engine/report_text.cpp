@@ -9,12 +9,29 @@
 namespace lmc {
 namespace {
 
+/// A distributed search: each rank's share and what crossed the network.
+void write_ranks(std::ostream& out, const SearchStats& s) {
+  std::uint64_t bytes = 0;
+  for (const auto& rank : s.ranks) bytes += rank.bytes_sent;
+  fmt::print(out, "ranks: {:.1f} bytes sent per state ({} MiB in all)\n",
+             s.states ? double(bytes) / double(s.states) : 0.0, bytes >> 20);
+  for (std::size_t r = 0; r < s.ranks.size(); ++r) {
+    const auto& rank = s.ranks[r];
+    fmt::print(
+        out, "  rank {}: {} states, {} transitions, {} MiB sent, busy {:.2f} s, peak RSS {} MiB\n",
+        r, rank.states, rank.transitions, rank.bytes_sent >> 20, rank.busy_seconds,
+        rank.peak_rss_bytes >> 20);
+  }
+}
+
 void write_summary(std::ostream& out, const CheckResult& result) {
   const auto& s = result.stats;
   fmt::print(out, "model: {}\n", result.model);
-  fmt::print(out, "search: {}, {} thread{}, {} storage{}\n", to_string(s.strategy), s.threads,
-             s.threads == 1 ? "" : "s", to_string(s.storage),
-             s.symmetry ? ", symmetry reduction (one state per class)" : "");
+  const auto workers = s.ranks.empty()
+                           ? fmt::format("{} thread{}", s.threads, s.threads == 1 ? "" : "s")
+                           : fmt::format("distributed over {} ranks", s.ranks.size());
+  fmt::print(out, "search: {}, {}, {} storage{}\n", to_string(s.strategy), workers,
+             to_string(s.storage), s.symmetry ? ", symmetry reduction (one state per class)" : "");
   fmt::print(out, "result: {}{}\n", to_string(result.verdict),
              result.stop_reason.empty() ? "" : fmt::format(" ({})", result.stop_reason));
   fmt::print(out, "states: {}, transitions: {}, max depth: {}\n", s.states, s.transitions,
@@ -26,6 +43,7 @@ void write_summary(std::ostream& out, const CheckResult& result) {
     fmt::print(out, ", {} walks", s.walks);
   }
   fmt::print(out, ", peak RSS {} MiB\n", s.peak_rss_bytes >> 20);
+  if (!s.ranks.empty()) write_ranks(out, s);
   if (s.miss_probability) {
     fmt::print(out, "fingerprints: estimated probability that a state was missed: {:.3g}\n",
                *s.miss_probability);

@@ -64,6 +64,17 @@ struct CoverageEntry {
   bool enabled = true;
 };
 
+/// One rank of a distributed search (lmc check --distributed).
+struct RankStats {
+  std::uint64_t states = 0;        ///< states this rank owns
+  std::uint64_t transitions = 0;   ///< successors it computed
+  std::uint64_t records_sent = 0;  ///< successors sent to another rank
+  std::uint64_t bytes_sent = 0;    ///< their bytes (records to itself not counted)
+  std::uint64_t store_bytes = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  double busy_seconds = 0;  ///< expanding and merging, not waiting for the others
+};
+
 struct SearchStats {
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
@@ -84,6 +95,8 @@ struct SearchStats {
   std::optional<double> miss_probability;
   /// Random simulation: walks made.
   std::uint64_t walks = 0;
+  /// A distributed search: one entry per rank (empty otherwise).
+  std::vector<RankStats> ranks;
 
   double states_per_second() const { return seconds > 0 ? states / seconds : 0; }
 };

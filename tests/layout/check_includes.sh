@@ -3,6 +3,7 @@
 # goes to the file's own folder or to a folder its layer may use, so that
 # dependencies point one way,
 #   checker/cli -> properties -> {model, refimpl} -> checker/engine,
+# (checker/cli -> checker/mpi -> checker/engine: the optional MPI transport),
 # and the reference implementation reads only the cluster configuration of
 # the model's side. Prints every include that breaks the rule; exit 1 if any.
 # `check_includes.sh --self-test` shows that it can fail: an engine header
@@ -27,6 +28,7 @@ cd "$root" || exit 2
 # folder: the other folders it may include (its own is always allowed)
 declare -A allowed=(
   [checker/engine]=""
+  [checker/mpi]="checker/engine"
   [model/classic]="checker/engine"
   [model/cluster/config]=""
   [model/cluster]="checker/engine model/cluster/config"
@@ -42,7 +44,7 @@ declare -A allowed=(
   [refimpl/lm]="refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster model/cluster/config"
   [properties/conformance]="checker/engine model/cluster model/cluster/config refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm"
   [properties]="checker/engine model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
-  [checker/cli]="checker/engine model/classic model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
+  [checker/cli]="checker/engine checker/mpi model/classic model/cluster model/cluster/config model/cluster/prereq model/cluster/traces model/cluster/review model/cluster/check refimpl/core refimpl/memory refimpl/transport refimpl/transfer refimpl/cluster refimpl/lm properties/conformance"
 )
 
 broken=0
