@@ -31,16 +31,23 @@ expect 1 "replay" -- "$lmc" replay cx.json -q --json replay.json
 expect 0 "review" -- "$lmc" review -q --preset default -o review.html --json review.json
 expect 0 "bench transfer" -- "$lmc" bench transfer --size 16MiB --repeat 1 --json bt.json \
   --grid-json grid.json
+distributed=()
+if command -v mpirun >/dev/null && ! "$lmc" check --distributed -q --max-depth 1 2>&1 | grep -q "built without MPI"; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  expect 0 "check --distributed" -- mpirun --oversubscribe -np 2 "$lmc" check --distributed -q \
+    --json check-mpi.json </dev/null
+  distributed=(check-mpi.json)
+fi
 if command -v spin >/dev/null; then
   expect 0 "bench check" -- "$lmc" bench check --repeat 1 --threads 1 --no-collapse --json bc.json
 fi
 
-if python3 - "$root/spec/schemas" <<'PY'; then
+if python3 - "$root/spec/schemas" "${distributed[@]}" <<'PY'; then
 import glob, json, os, sys, xml.etree.ElementTree as ET
 from jsonschema import Draft202012Validator
 
 schemas = sys.argv[1]
-outputs = {"lmc-check": ["check.json", "check-cx.json"], "lmc-prereq": ["prereq.json"],
+outputs = {"lmc-check": ["check.json", "check-cx.json"] + sys.argv[2:], "lmc-prereq": ["prereq.json"],
            "lmc-prove": ["prove.json"], "lmc-plan": ["plan.json"], "lmc-migrate": ["migrate.json"],
            "lmc-validate": ["validate.json"], "lmc-replay": ["replay.json"],
            "lmc-review": ["review.json"], "lmc-bench-transfer": ["bt.json"],
