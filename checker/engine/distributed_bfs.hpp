@@ -144,14 +144,17 @@ class DistributedBreadthFirstSearch {
         last_checkpoint = monitor_->elapsed_seconds();
       }
       level_start_states_ = global_states_;
-      judge_level();
-      if (violated() && !options_.continue_after_violation) return;
       if (auto reason = bound_reached(depth); !reason.empty()) {
         if (!options_.checkpoint_dir.empty()) write_checkpoint(depth);
+        judge_level();
         if (!violated()) outcome_.stop_reason = std::move(reason);
         return;
       }
       if (!expand_level(depth)) return;  // the time limit
+      if (violated() && !options_.continue_after_violation) {
+        forget_level();
+        return;
+      }
       if (outcome_.deadlock != kNotFound && !options_.continue_after_violation) {
         // As the one-process search, which stops before storing the next level.
         reported_states_ = level_start_states_;
@@ -205,28 +208,54 @@ class DistributedBreadthFirstSearch {
 
   // ---- judging and expanding a level ----------------------------------
 
-  /// The properties of every state of the level: per property the smallest
-  /// global id among the ranks' first hits, so every rank records the same.
+  /// The properties of every state of the level, without expanding it.
   void judge_level() {
-    Words hits(evaluator_.size(), kNotFound);
-    const auto checks = evaluator_.open_checks(open_);
-    for_each_frontier_state([&](StateId id, const State& state, const std::uint64_t*) {
-      PropertyEvaluator<State>::evaluate(checks, state, [&](std::size_t i) {
-        if (hits[i] == kNotFound) hits[i] = id;
-      });
-      if (record_graph_) labels_[local_id(id)] = evaluator_.liveness_labels(state);
+    start_judging();
+    for_each_frontier_state(
+        [&](StateId id, const State& state, const std::uint64_t*) { judge(id, state); });
+    finish_judging();
+  }
+
+  void start_judging() {
+    checks_ = evaluator_.open_checks(open_);  // open_ changes between levels only
+    hits_.assign(evaluator_.size(), kNotFound);
+  }
+  void judge(StateId id, const State& state) {
+    PropertyEvaluator<State>::evaluate(checks_, state, [&](std::size_t i) {
+      if (hits_[i] == kNotFound) hits_[i] = id;
     });
-    comm_.min(hits);
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      if (hits[i] != kNotFound && open_[i]) {
-        outcome_.found[i] = hits[i];
+    if (record_graph_) labels_[local_id(id)] = evaluator_.liveness_labels(state);
+  }
+  /// Per property the smallest global id among the ranks' first hits, so
+  /// every rank records the same state.
+  void finish_judging() {
+    comm_.min(hits_);
+    for (std::size_t i = 0; i < hits_.size(); ++i) {
+      if (hits_[i] != kNotFound && open_[i]) {
+        outcome_.found[i] = hits_[i];
         open_[i] = 0;
       }
     }
   }
 
+  /// A level is judged in the pass that expands it (a packed state is
+  /// unpacked once). When one of its states violates an `always` property,
+  /// the counts become those of the one-process search, which stops before
+  /// expanding such a level: its transitions and coverage are taken back,
+  /// and the next level's states, stored already, are not counted.
+  void forget_level() {
+    transitions_ = level_start_transitions_;
+    outcome_.coverage = level_start_coverage_;
+    outcome_.deadlock = level_start_deadlock_;
+    reported_states_ = level_start_states_;
+  }
+
   /// Expands the level in rounds; false when the time limit stopped it.
   bool expand_level(std::uint32_t depth) {
+    start_judging();
+    level_start_transitions_ = transitions_;
+    level_start_coverage_ = outcome_.coverage;
+    level_start_deadlock_ = outcome_.deadlock;
     frontier_.swap(expanding_);
     frontier_.clear();
     local_frontier_ = 0;
@@ -243,7 +272,9 @@ class DistributedBreadthFirstSearch {
         const std::uint64_t* entry = expanding_.data() + next * (1 + payload_words_);
         decode_over(previous, entry + 1, scratch);
         previous = packed_ ? entry + 1 : nullptr;
-        words += expand_one(global_id(entry[0], rank_), scratch, entry + 1, actions, successor);
+        const auto id = global_id(entry[0], rank_);
+        judge(id, scratch);
+        words += expand_one(id, scratch, entry + 1, actions, successor);
       }
       exchange_and_merge(busy_from);
       // The round's flags: time up anywhere, and each rank's states left.
@@ -253,6 +284,13 @@ class DistributedBreadthFirstSearch {
       comm_.sum(flags);
       report_progress(depth, flags);
       if (flags[0] != 0) {
+        // A stopped search still owes its stored states their verdicts.
+        for (; next < count; ++next) {
+          const std::uint64_t* entry = expanding_.data() + next * (1 + payload_words_);
+          decode(entry + 1, scratch);
+          judge(global_id(entry[0], rank_), scratch);
+        }
+        finish_judging();
         outcome_.stop_reason =
             fmt::format("time limit ({} s) reached", options_.time_limit_seconds);
         finish_level_counts();
@@ -263,10 +301,15 @@ class DistributedBreadthFirstSearch {
       if (left == 0) break;
     }
     expanding_.clear();
+    finish_judging();
     finish_level_counts();
+    // The level's deadlock, if it is the first (--continue goes on past it).
     Words deadlock{deadlock_};
+    deadlock_ = kNotFound;
     comm_.min(deadlock);
-    if (deadlock[0] != kNotFound) outcome_.deadlock = deadlock[0];
+    if (deadlock[0] != kNotFound && outcome_.deadlock == kNotFound) {
+      outcome_.deadlock = deadlock[0];
+    }
     return true;
   }
 
@@ -312,9 +355,14 @@ class DistributedBreadthFirstSearch {
       mine_.bytes_sent += outgoing_[r].size() * sizeof(std::uint64_t);
     }
     if (busy_from >= 0) mine_.busy_seconds += monitor_->elapsed_seconds() - busy_from;
+    // This rank's own successors stay here: only the others' go through
+    // the exchange (one copy less of 1/N of the records).
+    own_.swap(outgoing_[rank_]);
     comm_.exchange(outgoing_, incoming_);
     const auto merge_from = monitor_->elapsed_seconds();
     for (auto& out : outgoing_) out.clear();
+    own_.swap(incoming_[rank_]);
+    own_.clear();
     State state{};
     for (auto& records : incoming_) {
       for (std::size_t at = 0; at + record_words_ <= records.size(); at += record_words_) {
@@ -732,6 +780,12 @@ class DistributedBreadthFirstSearch {
   std::uint64_t local_frontier_ = 0;
   std::vector<Words> outgoing_;
   std::vector<Words> incoming_;
+  Words own_;                  ///< this rank's records to itself, kept out of the exchange
+  std::vector<Check> checks_;  ///< the level's open checks
+  Words hits_;                 ///< per property, this rank's first state in the level to decide it
+  std::uint64_t level_start_transitions_ = 0;
+  std::vector<std::uint64_t> level_start_coverage_;
+  std::uint64_t level_start_deadlock_ = kNotFound;
   Labels labels_;
   std::vector<std::pair<StateId, StateId>> edges_;  ///< (parent, child), global ids
   std::uint64_t global_states_ = 0;

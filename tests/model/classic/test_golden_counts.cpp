@@ -140,6 +140,35 @@ TEST_CASE("Distributed bfs gives the golden counts on 1-4 ranks in every storage
   }
 }
 
+TEST_CASE("Distributed bfs with --continue: the same counts and shortest counterexamples",
+          "[checker][golden][distributed]") {
+  for (const auto& g : kGolden) {
+    if (g.failing.empty()) continue;
+    SearchOptions options;
+    options.continue_after_violation = true;
+    const auto one = run(g, options);
+    std::vector<CheckResult> results(3);
+    run_local_ranks(3, [&](Communicator& comm) {
+      auto mine = options;
+      mine.communicator = &comm;
+      results[comm.rank()] = run(g, mine);
+    });
+    INFO(label(g));
+    CHECK(results[0].stats.states == one.stats.states);
+    CHECK(results[0].stats.transitions == one.stats.transitions);
+    REQUIRE(results[0].properties.size() == one.properties.size());
+    for (std::size_t i = 0; i < one.properties.size(); ++i) {
+      INFO(one.properties[i].name);
+      CHECK(results[0].properties[i].status == one.properties[i].status);
+      if (one.properties[i].trace) {
+        REQUIRE(results[0].properties[i].trace.has_value());
+        CHECK(results[0].properties[i].trace->steps.size() ==
+              one.properties[i].trace->steps.size());
+      }
+    }
+  }
+}
+
 TEST_CASE("bfs traces are the same on every thread count", "[checker][golden][bfs]") {
   for (const auto& g : kGolden) {
     if (g.failing.empty()) continue;
