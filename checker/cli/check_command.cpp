@@ -285,9 +285,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
                 "their owners in batches; counts, verdicts and shortest counterexamples are "
                 "those of one process. bfs only, one thread per rank; rank 0 prints and writes "
                 "the reports (with per-rank figures); liveness gathers the explored graph on "
-                "rank 0 (--no-liveness for scopes beyond one machine). A rank that dies ends "
-                "the run: result incomplete, exit 3 (--checkpoint DIR and --resume DIR resume "
-                "it on as many ranks)");
+                "rank 0 (--no-liveness for scopes beyond one machine). When a rank dies the "
+                "others end at once, result incomplete, exit 3, and mpirun exits with the dead "
+                "rank's status, never 0; --checkpoint DIR and --resume DIR resume the run on "
+                "as many ranks");
   cmd->add_option("--svg", args->svg_file,
                   "Cluster model: draw the trace --trace-out would write (the first "
                   "counterexample, else the first reached goal's witness) as an SVG message "

@@ -152,5 +152,26 @@ expect 2 "resumed on 3 ranks is refused" -- mpi 3 "$lmc" "${args[@]}" --distribu
   --resume "$work/ck"
 contains "$work/err" "as many ranks as wrote it" "the refusal says why"
 
+# A checkpointed run with a rank SIGKILLed mid-way resumes from the newest
+# level every rank holds, to the uninterrupted counts.
+scale=(check --config "$root/examples/scale/scale-faults.json" --no-liveness -q --max-depth 12)
+"$lmc" "${scale[@]}" --json "$work/one.json" >/dev/null 2>&1
+rm -rf "$work/ck"
+mpi 2 "$lmc" "${scale[@]}" --distributed --checkpoint "$work/ck" --checkpoint-interval 0 \
+  >"$work/out" 2>"$work/err" &
+pid=$!
+for _ in $(seq 1 600); do
+  [[ -s $work/ck/rank-1-of-2/level-8.lmc ]] && break
+  sleep 0.05
+done
+kill -9 "$(pgrep -f -n "lmc check --config .*scale-faults.json.*--distributed")" 2>/dev/null
+wait "$pid"
+pid=
+contains "$work/err" "stopped by a signal" "the rank was killed while the search ran"
+check "ls '$work'/ck/rank-0-of-2/level-*.lmc >/dev/null 2>&1" "the killed run left a checkpoint"
+expect 3 "resumed after a SIGKILL" -- mpi 2 "$lmc" "${scale[@]}" --distributed \
+  --resume "$work/ck" --json "$work/many.json"
+agree "$work/one.json" "$work/many.json" "resumed after a SIGKILL: the uninterrupted counts"
+
 echo "mpi: $passes passed, $failures failed"
 [[ $failures -eq 0 ]]
