@@ -72,8 +72,8 @@ int run_distributed(SearchCliArgs& args,
     // aborted rather than finalized.
     fmt::print(stderr, "{}: error: {}{}\n", kProgram,
                world.size() > 1 ? fmt::format("rank {}: ", world.rank()) : "", e.what());
-    session.abort(kExitBadInput);
-    return kExitBadInput;
+    if (world.size() > 1) session.abort(kExitBadInput);
+    return kExitBadInput;  // alone, no rank waits: MPI is finalized as usual
   }
 #endif
 }

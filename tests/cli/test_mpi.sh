@@ -115,6 +115,9 @@ check "[[ \$(grep -c '^result:' '$work/out') -eq 1 ]]" "one rank prints the resu
 # Bad use: exit 2 with the reason.
 expect 2 "dfs is refused" -- mpi 2 "$lmc" check --distributed --strategy dfs -q
 contains "$work/err" "breadth-first" "dfs: the reason"
+expect 2 "a missing configuration ends every rank with exit 2" -- mpi 2 "$lmc" check \
+  --distributed -q --config "$work/none.json"
+contains "$work/err" "cannot open the configuration file" "the missing configuration: the reason"
 
 # A rank SIGKILLed mid-run: the others end incomplete (exit 3), never ok,
 # and the JSON report says incomplete.
