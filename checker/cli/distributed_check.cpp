@@ -17,6 +17,7 @@ namespace {
 
 constexpr const char* kProgram = "lmc check";
 
+#ifdef LMC_HAVE_MPI
 /// --json before the search: what a run that never ends should leave.
 void write_placeholder_json(const SearchCliArgs& args, const std::string& model_name) {
   if (args.json_file.empty()) return;
@@ -30,6 +31,7 @@ void write_placeholder_json(const SearchCliArgs& args, const std::string& model_
   std::ofstream out(args.json_file);
   out << result_to_json(result).dump(2) << "\n";
 }
+#endif
 
 }  // namespace
 
