@@ -15,10 +15,11 @@ packages=(
 # lmc builds and runs, and --distributed says it is missing).
 mpi_packages=(libopenmpi-dev openmpi-bin)
 # --tests: also what only the test suite needs (headless Chromium renders the
-# review's pictures; python3-jsonschema checks the JSON outputs; the MPI tests
+# review's pictures; python3-jsonschema checks the JSON outputs; pgrep (procps)
+# finds the processes the signal tests stop; the MPI tests
 # run 2 and 4 ranks). --mpi: Open MPI alone.
 if [[ ${1:-} == --tests ]]; then
-  packages+=(chromium python3-jsonschema "${mpi_packages[@]}")
+  packages+=(chromium python3-jsonschema procps "${mpi_packages[@]}")
 elif [[ ${1:-} == --mpi ]]; then
   packages+=("${mpi_packages[@]}")
 elif [[ $# -gt 0 ]]; then
