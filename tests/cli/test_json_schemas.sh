@@ -33,7 +33,10 @@ expect 0 "bench transfer" -- "$lmc" bench transfer --size 16MiB --repeat 1 --jso
   --grid-json grid.json
 distributed=()
 if command -v mpirun >/dev/null && ! "$lmc" check --distributed -q --max-depth 1 2>&1 | grep -q "built without MPI"; then
+  # As in test_mpi.sh: root allowed, shared memory only, no single-copy
+  # mechanism (containers often forbid the ptrace it needs).
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
   expect 0 "check --distributed" -- mpirun --oversubscribe -np 2 "$lmc" check --distributed -q \
     --json check-mpi.json </dev/null
   distributed=(check-mpi.json)
