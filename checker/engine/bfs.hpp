@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "checker/engine/checkpoint.hpp"
+#include "checker/engine/checkpoint_progress.hpp"
 #include "checker/engine/hash.hpp"
 #include "checker/engine/liveness.hpp"
 #include "checker/engine/model_concept.hpp"
@@ -228,14 +229,9 @@ class BreadthFirstSearch {
     CheckpointOutput file(options_.checkpoint_dir);
     BinaryWriter out(file.stream());
     write_checkpoint_header(out, identity());
-    out.pod(depth);
-    out.pod(max_depth_);
-    out.pod(transitions_);
-    out.pod(monitor_->elapsed_seconds() + resumed_seconds_);
-    out.vector(outcome_.found);
-    out.pod(outcome_.deadlock);
-    out.vector(outcome_.coverage);
-    out.vector(open_);
+    write_progress(
+        out, {depth, max_depth_, transitions_, monitor_->elapsed_seconds() + resumed_seconds_},
+        outcome_, open_);
     store_.save(out);
     for (std::size_t s = 0; s < kShardCount; ++s) {
       if (packed_) {
@@ -272,19 +268,11 @@ class BreadthFirstSearch {
     }
     BinaryReader in(file, path.string());
     read_checkpoint_header(in, identity());
-    std::uint32_t depth = 0;
-    in.pod(depth);
-    in.pod(max_depth_);
-    in.pod(transitions_);
-    in.pod(resumed_seconds_);
-    in.vector(outcome_.found);
-    in.pod(outcome_.deadlock);
-    in.vector(outcome_.coverage);
-    in.vector(open_);
-    if (outcome_.found.size() != evaluator_.size() || open_.size() != evaluator_.size() ||
-        outcome_.coverage.size() != kind_count_) {
-      in.fail("the properties or action kinds differ from this model's");
-    }
+    const auto progress = read_progress(in, outcome_, open_, evaluator_.size(), kind_count_);
+    const auto depth = progress.depth;
+    max_depth_ = progress.max_depth;
+    transitions_ = progress.transitions;
+    resumed_seconds_ = progress.seconds;
     store_.load(in);
     for (std::size_t s = 0; s < kShardCount; ++s) {
       if (packed_) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "checker/engine/checkpoint.hpp"
+#include "checker/engine/checkpoint_progress.hpp"
 #include "checker/engine/communicator.hpp"
 #include "checker/engine/distributed_checkpoint.hpp"
 #include "checker/engine/liveness.hpp"
@@ -613,58 +614,12 @@ class DistributedBreadthFirstSearch {
     return found[0];
   }
 
-  /// As build_trace (trace_builder.hpp), with the store's links and lookups
-  /// replaced by collectives: every rank replays the same path.
+  /// build_trace_with (trace_builder.hpp) with collectives for the links
+  /// and the lookups: every rank replays the same path.
   Trace build_trace(StateId target, bool symmetry) {
-    std::vector<StateId> path;
-    std::vector<std::uint32_t> indices;
-    for (StateId id = target; id != kNoState;) {
-      const auto [parent, action] = link_of(id);
-      path.push_back(id);
-      indices.push_back(action);
-      id = parent;
-    }
-    std::reverse(path.begin(), path.end());
-    std::reverse(indices.begin(), indices.end());
-    if (symmetry) indices = concrete_indices(path, indices[0]);
-    if (indices.empty()) {
-      Trace trace;
-      trace.nondeterministic = true;
-      trace.note = "no real path maps onto the stored one: the model's symmetry is unsound";
-      return trace;
-    }
-    return replay_trace(model_, indices, [&](std::size_t step, const State& state) {
-      auto representative = state;
-      canonicalize_if(model_, symmetry, representative);
-      return find_global(representative) == path[step];
-    });
-  }
-
-  /// See concrete_indices in trace_builder.hpp.
-  std::vector<std::uint32_t> concrete_indices(const std::vector<StateId>& path,
-                                              std::uint32_t initial_index) {
-    std::vector<std::uint32_t> indices{initial_index};
-    const auto initial = model_.initial_states();
-    if (initial_index >= initial.size()) return {};
-    auto state = initial[initial_index];
-    std::vector<Action> actions;
-    for (std::size_t step = 1; step < path.size(); ++step) {
-      actions.clear();
-      model_.actions(state, actions);
-      bool found = false;
-      for (std::uint32_t a = 0; a < actions.size() && !found; ++a) {
-        auto next = next_state_of(model_, state, actions[a]);
-        if (!next) continue;
-        auto representative = *next;
-        canonicalize_if(model_, true, representative);
-        if (find_global(representative) != path[step]) continue;
-        indices.push_back(a);
-        state = std::move(*next);
-        found = true;
-      }
-      if (!found) return {};
-    }
-    return indices;
+    return build_trace_with(
+        model_, target, symmetry, [&](StateId id) { return link_of(id); },
+        [&](const State& state) { return find_global(state); });
   }
 
   // ---- checkpoints: one file per rank ------------------------------------
@@ -684,14 +639,9 @@ class DistributedBreadthFirstSearch {
     RankCheckpoint file(comm_, options_.checkpoint_dir, depth);
     BinaryWriter out(file.stream());
     write_checkpoint_header(out, identity());
-    out.pod(depth);
-    out.pod(max_depth_);
-    out.pod(transitions_);
-    out.pod(monitor_->elapsed_seconds() + resumed_seconds_);
-    out.vector(outcome_.found);
-    out.pod(outcome_.deadlock);
-    out.vector(outcome_.coverage);
-    out.vector(open_);
+    write_progress(
+        out, {depth, max_depth_, transitions_, monitor_->elapsed_seconds() + resumed_seconds_},
+        outcome_, open_);
     out.pod(mine_.records_sent);
     out.pod(mine_.bytes_sent);
     store_.save(out);
@@ -723,19 +673,11 @@ class DistributedBreadthFirstSearch {
     }
     BinaryReader in(file, path.string());
     read_checkpoint_header(in, identity());
-    std::uint32_t depth = 0;
-    in.pod(depth);
-    in.pod(max_depth_);
-    in.pod(transitions_);
-    in.pod(resumed_seconds_);
-    in.vector(outcome_.found);
-    in.pod(outcome_.deadlock);
-    in.vector(outcome_.coverage);
-    in.vector(open_);
-    if (outcome_.found.size() != evaluator_.size() || open_.size() != evaluator_.size() ||
-        outcome_.coverage.size() != kind_count_) {
-      in.fail("the properties or action kinds differ from this model's");
-    }
+    const auto progress = read_progress(in, outcome_, open_, evaluator_.size(), kind_count_);
+    const auto depth = progress.depth;
+    max_depth_ = progress.max_depth;
+    transitions_ = progress.transitions;
+    resumed_seconds_ = progress.seconds;
     in.pod(mine_.records_sent);
     in.pod(mine_.bytes_sent);
     store_.load(in);

@@ -95,14 +95,15 @@ std::optional<Path<M>> path_of(const M& model, const Trace& trace) {
 /// the real state, it takes the first action whose successor has the next
 /// stored representative, and returns those indices (which replay_trace then
 /// follows without symmetry). Empty if no action does, which a sound
-/// symmetry rules out (or if the stored initial index is out of range).
-template <Model M>
-std::vector<std::uint32_t> concrete_indices(const M& model, const StateStore<M>& store,
-                                            const std::vector<StateId>& path) {
-  std::vector<std::uint32_t> indices{store.action(path[0])};
+/// symmetry rules out (or if the initial index is out of range).
+/// `find(representative)` is the id of a stored state, or kNoState.
+template <Model M, class Find>
+std::vector<std::uint32_t> concrete_indices(const M& model, const std::vector<StateId>& path,
+                                            std::uint32_t initial_index, Find&& find) {
+  std::vector<std::uint32_t> indices{initial_index};
   const auto initial = model.initial_states();
-  if (indices[0] >= initial.size()) return {};
-  auto state = initial[indices[0]];
+  if (initial_index >= initial.size()) return {};
+  auto state = initial[initial_index];
   std::vector<typename M::Action> actions;
   for (std::size_t step = 1; step < path.size(); ++step) {
     actions.clear();
@@ -113,7 +114,7 @@ std::vector<std::uint32_t> concrete_indices(const M& model, const StateStore<M>&
       if (!next) continue;
       auto representative = *next;
       canonicalize_if(model, true, representative);
-      if (store.find(representative, state_hash(model, representative)) != path[step]) continue;
+      if (find(representative) != path[step]) continue;
       indices.push_back(a);
       state = std::move(*next);
       found = true;
@@ -123,33 +124,52 @@ std::vector<std::uint32_t> concrete_indices(const M& model, const StateStore<M>&
   return indices;
 }
 
-/// Rebuilds the path from an initial state to `target` from the store's
-/// parent links, verifying every replayed state (or, with `symmetry`, its
-/// representative) against the store.
-template <Model M>
-Trace build_trace(const M& model, const StateStore<M>& store, StateId target,
-                  bool symmetry = false) {
+/// Rebuilds the path from an initial state to `target` along parent links,
+/// verifying every replayed state (or, with `symmetry`, its representative)
+/// against the stored one. `link(id)` is a stored state's (parent id, action
+/// index); `find(state)` the id of a stored state, or kNoState. The
+/// distributed search passes collectives for both, so that the links and
+/// the lookups go to each state's owner.
+template <Model M, class Link, class Find>
+Trace build_trace_with(const M& model, StateId target, bool symmetry, Link&& link, Find&& find) {
   std::vector<StateId> path;
-  for (StateId id = target; id != kNoState; id = store.parent(id)) path.push_back(id);
-  std::reverse(path.begin(), path.end());
   std::vector<std::uint32_t> indices;
+  for (StateId id = target; id != kNoState;) {
+    const auto [parent, action] = link(id);
+    path.push_back(id);
+    indices.push_back(action);
+    id = parent;
+  }
+  std::reverse(path.begin(), path.end());
+  std::reverse(indices.begin(), indices.end());
   if (symmetry) {
-    indices = concrete_indices(model, store, path);
+    indices = concrete_indices(model, path, indices[0], find);
     if (indices.empty()) {
       Trace trace;
       trace.nondeterministic = true;
       trace.note = "no real path maps onto the stored one: the model's symmetry is unsound";
       return trace;
     }
-  } else {
-    for (StateId id : path) indices.push_back(store.action(id));
   }
   return replay_trace(model, indices, [&](std::size_t step, const typename M::State& state) {
-    if (!symmetry) return store.find(state, state_hash(model, state)) == path[step];
     auto representative = state;
-    canonicalize_if(model, true, representative);
-    return store.find(representative, state_hash(model, representative)) == path[step];
+    canonicalize_if(model, symmetry, representative);
+    return find(representative) == path[step];
   });
+}
+
+/// build_trace_with over one process's store.
+template <Model M>
+Trace build_trace(const M& model, const StateStore<M>& store, StateId target,
+                  bool symmetry = false) {
+  return build_trace_with(
+      model, target, symmetry,
+      [&](StateId id) {
+        return std::pair{store.parent(id), store.action(id)};
+      },
+      [&](const typename M::State& state) {
+        return store.find(state, state_hash(model, state)).value_or(kNoState);
+      });
 }
 
 }  // namespace lmc

@@ -61,31 +61,33 @@ const std::vector<Golden> kGolden = {
      17},
 };
 
-CheckResult run(const Golden& g, SearchOptions options) {
+/// The registry's entry of g's model and g's parameter values.
+std::pair<const ModelEntry*, ParameterValues> entry_of(const Golden& g) {
   const auto* model = find_model(builtin_models(), g.model);
   REQUIRE(model != nullptr);
   std::string error;
   const auto values = parse_parameters(*model, g.params, error);
   REQUIRE(values.has_value());
+  return {model, *values};
+}
+
+CheckResult run(const Golden& g, SearchOptions options) {
+  const auto [model, values] = entry_of(g);
   options.progress_interval_seconds = 0;
-  return model->check(*values, options);
+  return model->check(values, options);
 }
 
 /// run(g, options) on `ranks` local ranks: every rank's result. The model
 /// is looked up here, as Catch2's assertions must not run on the rank
 /// threads (its bookkeeping is not thread-safe).
 std::vector<CheckResult> run_distributed(const Golden& g, SearchOptions options, int ranks) {
-  const auto* model = find_model(builtin_models(), g.model);
-  REQUIRE(model != nullptr);
-  std::string error;
-  const auto values = parse_parameters(*model, g.params, error);
-  REQUIRE(values.has_value());
+  const auto [model, values] = entry_of(g);
   options.progress_interval_seconds = 0;
   std::vector<CheckResult> results(ranks);
-  run_local_ranks(ranks, [&](Communicator& comm) {
+  run_local_ranks(ranks, [&, model = model, values = values](Communicator& comm) {
     auto mine = options;
     mine.communicator = &comm;
-    results[comm.rank()] = model->check(*values, mine);
+    results[comm.rank()] = model->check(values, mine);
   });
   return results;
 }
